@@ -1,0 +1,135 @@
+// The running configuration and the one code path that changes it. Apply() validates a command
+// in full, pushes the change into the dataplane tables (all of it or none of it), and only then
+// records it: a command that fails changes nothing.
+//
+// The RIB (every route, as configured) and the address list live here; the dataplane holds the
+// FIB derived from them: a prefix that is one of the gateway's addresses routes to kNhLocal
+// (Linux's local table wins), otherwise to the RIB's next hop.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "control/command.h"
+#include "control/net.h"
+#include "dataplane/tables/tables.h"
+
+namespace gw::dp {
+template <typename H>
+H AbslHashValue(H h, const NextHop& n) {
+  return H::combine(std::move(h), n.kind, n.gw_family, n.port, n.tunnel, n.gw4_be, n.gw6);
+}
+}  // namespace gw::dp
+
+namespace gw::ctl {
+
+struct PortRef {
+  uint16_t id;
+  std::string name;
+};
+
+class Gateway {
+ public:
+  using SetMtuFn = std::function<absl::Status(uint16_t port, uint16_t mtu)>;
+
+  Gateway(dp::Tables& tables, std::vector<PortRef> ports, SetMtuFn set_mtu);
+
+  absl::Status Apply(const Command& c);
+
+  // Read side, for stats and show.
+  struct Tunnel {
+    uint32_t id = 0;
+    std::string name;
+    TunnelMode mode = TunnelMode::kIpip;
+    IpAddr local;
+    IpAddr remote;  // family 0: any
+    uint8_t ttl = 0;   // 0: inherit
+    int tos = 0;       // -1: inherit
+    bool pmtudisc = true;
+    std::optional<uint16_t> dev;
+    uint16_t mtu = 1480;
+    bool up = false;
+  };
+  const absl::flat_hash_map<std::string, Tunnel>& tunnels() const { return tunnels_; }
+  size_t route_count() const { return rib_.size(); }
+
+ private:
+  enum class IfKind { kPort, kTunnel };
+  struct IfRef {
+    IfKind kind;
+    uint32_t id;  // port id or tunnel id
+  };
+  struct Route {
+    dp::NextHop nh;
+    uint32_t nh_id;
+    bool kernel;  // made by `addr add` (a connected or peer route)
+  };
+  struct Address {
+    IpPrefix local;
+    std::optional<IpPrefix> peer;
+    IfRef dev;
+    std::optional<IpPrefix> kernel_route;  // the route this address added, if it did
+  };
+  // One FIB change, family-tagged; see ApplyFib.
+  struct FibOp {
+    IpPrefix prefix;
+    uint32_t nh;
+    uint32_t prev;
+  };
+
+  absl::Status LinkSet(const Command& c);
+  absl::Status AddrAdd(const Command& c);
+  absl::Status AddrDel(const Command& c);
+  absl::Status TunnelAdd(const Command& c);
+  absl::Status TunnelChange(const Command& c);
+  absl::Status TunnelDel(const Command& c);
+  absl::Status RouteAdd(const Command& c, bool replace);
+  absl::Status RouteDel(const Command& c);
+  absl::Status NeighSet(const Command& c, bool replace);
+  absl::Status NeighDel(const Command& c);
+
+  absl::StatusOr<IfRef> FindIf(absl::string_view name) const;
+  std::string IfName(const IfRef& r) const;
+  absl::StatusOr<uint16_t> FindPort(absl::string_view name, absl::string_view what) const;
+
+  // What the FIB should hold for `p` given the RIB and the local addresses.
+  uint32_t Desired(const IpPrefix& p) const;
+  bool IsLocalHost(const IpPrefix& p) const { return local_hosts_.contains(p); }
+  // All-or-nothing push of FIB changes (of any family mix) into the dataplane.
+  absl::Status ApplyFib(const std::vector<FibOp>& ops);
+
+  absl::StatusOr<uint32_t> AcquireNh(const dp::NextHop& nh);
+  void ReleaseNh(uint32_t id);
+
+  std::unique_ptr<dp::TunnelRec> BuildRec(const Tunnel& t) const;
+  absl::Status ValidateTunnel(const Tunnel& t, const std::string* replacing) const;
+
+  dp::Tables& t_;
+  std::vector<PortRef> ports_;
+  SetMtuFn set_mtu_;
+
+  absl::flat_hash_map<std::string, Tunnel> tunnels_;
+  std::vector<uint32_t> free_tunnel_ids_;
+  uint32_t next_tunnel_id_ = 0;
+
+  absl::flat_hash_map<IpPrefix, Route> rib_;
+  absl::flat_hash_map<IpPrefix, uint32_t> local_hosts_;  // host prefix -> number of addresses
+  std::vector<Address> addrs_;
+
+  struct NhEntry {
+    uint32_t id;
+    uint32_t refs;
+  };
+  absl::flat_hash_map<dp::NextHop, NhEntry> nh_ids_;
+  std::vector<uint32_t> free_nh_ids_;
+  uint32_t next_nh_id_ = dp::kNhLocal + 1;
+
+  absl::flat_hash_map<std::pair<uint16_t, IpAddr>, std::array<uint8_t, 6>> neigh_;
+};
+
+}  // namespace gw::ctl

@@ -1,0 +1,127 @@
+// gatewayd: EAL → ports and tables → the --config file applied in full → workers launched → the
+// main lcore waits for a signal (the control socket comes here, see docs/) → workers stopped and
+// flushed → ports closed → counters printed.
+#include <gflags/gflags.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+
+#include "control/config_file.h"
+#include "control/gateway.h"
+#include "control/stats.h"
+#include "dataplane/dataplane.h"
+
+DEFINE_string(config, "", "config file of commands, applied in full before any port forwards");
+DEFINE_string(socket, "/run/gatewayd.sock", "control socket path (served by the control plane)");
+DEFINE_uint32(burst, 32, "RX burst and TX buffer size, packets (1..512)");
+DEFINE_uint32(rxd, 1024, "RX descriptors per queue");
+DEFINE_uint32(txd, 1024, "TX descriptors per queue");
+DEFINE_uint32(mbufs, 0, "mbufs in the pool; 0 sizes it from rings, buffers and caches");
+DEFINE_uint32(mbuf_cache, 256, "per-lcore mempool cache");
+DEFINE_uint32(tunnels, 65536, "tunnel table size (also the peer table)");
+DEFINE_uint32(routes, 65536, "IPv4 route table size");
+DEFINE_uint32(routes6, 16384, "IPv6 route table size");
+DEFINE_uint32(tbl8s, 4096, "IPv4 FIB tbl8 groups (1 KiB each, two copies)");
+DEFINE_uint32(tbl8s6, 4096, "IPv6 FIB tbl8 groups (1 KiB each, two copies)");
+DEFINE_uint32(nexthops, 65536, "distinct next hops (port/gateway or tunnel/via pairs)");
+DEFINE_uint32(neighbours, 65536, "neighbour table size");
+DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+int Fail(const std::string& what) {
+  std::fprintf(stderr, "gatewayd: %s\n", what.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  struct sigaction sa{};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  const int eal_args = rte_eal_init(argc, argv);
+  if (eal_args < 0) return Fail(std::string("EAL init failed: ") + rte_strerror(rte_errno));
+  argc -= eal_args;
+  argv += eal_args;
+  gflags::SetUsageMessage("gatewayd [EAL options] -- [--config=FILE] [flags]");
+  gflags::ParseCommandLineFlags(&argc, &argv, true);
+  if (argc > 1) return Fail(std::string("unexpected argument \"") + argv[1] + "\"");
+  if (FLAGS_burst == 0 || FLAGS_burst > 512) return Fail("--burst must be 1..512");
+
+  gw::dp::DataplaneOptions opts;
+  opts.sizes.tunnels = FLAGS_tunnels;
+  opts.sizes.routes = FLAGS_routes;
+  opts.sizes.routes6 = FLAGS_routes6;
+  opts.sizes.tbl8s = FLAGS_tbl8s;
+  opts.sizes.tbl8s6 = FLAGS_tbl8s6;
+  opts.sizes.nexthops = FLAGS_nexthops;
+  opts.sizes.neighbours = FLAGS_neighbours;
+  opts.worker.burst = static_cast<uint16_t>(FLAGS_burst);
+  opts.worker.idle_sleep_us = FLAGS_idle_sleep_us;
+  opts.rx_desc = static_cast<uint16_t>(FLAGS_rxd);
+  opts.tx_desc = static_cast<uint16_t>(FLAGS_txd);
+  opts.mbufs = FLAGS_mbufs;
+  opts.mbuf_cache = FLAGS_mbuf_cache;
+
+  int rc = 0;
+  {
+    auto created = gw::dp::Dataplane::Create(opts);
+    if (!created.ok()) {
+      rc = Fail(std::string(created.status().message()));
+      rte_eal_cleanup();
+      return rc;
+    }
+    std::unique_ptr<gw::dp::Dataplane> dp = std::move(*created);
+    std::vector<gw::ctl::PortRef> ports;
+    for (const auto& p : dp->ports()) ports.push_back({p.id, p.name});
+    gw::ctl::Gateway gw(dp->tables(), ports, [&dp](uint16_t port, uint16_t mtu) {
+      return dp->SetPortMtu(port, mtu);
+    });
+
+    gw::ctl::LoadResult loaded;
+    if (!FLAGS_config.empty()) {
+      if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
+        rc = Fail(std::string(s.message()));
+        dp.reset();  // closes the ports cleanly before we go
+        rte_eal_cleanup();
+        return rc;
+      }
+    }
+    gw::ctl::RegisterTelemetry(dp.get());
+    std::printf("gatewayd: %zu port(s), %zu worker(s), %zu command(s) from %s; forwarding\n",
+                dp->ports().size(), dp->workers().size(), loaded.commands,
+                FLAGS_config.empty() ? "no config" : FLAGS_config.c_str());
+    for (const auto& p : dp->ports()) {
+      const auto& mac = dp->tables().ports[p.id].mac.addr_bytes;
+      std::printf("  %s: %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u rx / %u tx queue(s)\n",
+                  p.name.c_str(), p.driver.c_str(), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+                  dp->tables().ports[p.id].mtu.load(), p.rx_queues, p.tx_queues);
+    }
+    std::fflush(stdout);
+
+    dp->Launch();
+    while (!g_stop.load()) usleep(50 * 1000);
+    dp->Stop();  // workers flush their TX buffers on the way out
+
+    gw::ctl::StatsSnapshot snap = gw::ctl::TakeSnapshot(*dp);
+    dp->ClosePorts();
+    gw::ctl::RegisterTelemetry(nullptr);
+    std::printf("gatewayd: stopped\n");
+    gw::ctl::PrintReport(stdout, snap, *dp, gw);
+    std::printf("mempool: in_use=%u total=%u\n", rte_mempool_in_use_count(dp->pool()),
+                dp->pool()->size);
+    std::fflush(stdout);
+  }
+  rte_eal_cleanup();
+  return rc;
+}

@@ -1,0 +1,142 @@
+#include "control/stats.h"
+
+#include <rte_telemetry.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "dataplane/counters.h"
+
+namespace gw::ctl {
+
+StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
+  StatsSnapshot s;
+  for (const auto& w : d.workers()) {
+    const dp::LcoreCounters& c = w->counters();
+    s.processed += dp::Read(c.processed);
+    for (size_t i = 0; i < dp::kDropCount; ++i) s.drops[i] += dp::Read(c.drops[i]);
+    s.lcores.push_back({w->lcore(), dp::Read(c.busy_packets), dp::Read(c.busy_cycles)});
+  }
+  for (const dp::PortInfo& p : d.ports()) {
+    PortStats ps;
+    ps.name = p.name;
+    rte_eth_stats st{};
+    if (rte_eth_stats_get(p.id, &st) == 0) {
+      ps.rx_packets = st.ipackets;
+      ps.rx_bytes = st.ibytes;
+      ps.tx_packets = st.opackets;
+      ps.tx_bytes = st.obytes;
+      ps.rx_missed = st.imissed;
+      ps.rx_errors = st.ierrors;
+      ps.tx_errors = st.oerrors;
+    }
+    s.ports.push_back(ps);
+  }
+  return s;
+}
+
+dp::TunnelCounters TunnelTotals(const dp::Dataplane& d, uint32_t id) {
+  dp::TunnelCounters t;
+  for (const auto& w : d.workers()) {
+    const dp::TunnelCounters& c = w->counters().tunnels[id];
+    t.encap_packets += dp::Read(c.encap_packets);
+    t.encap_bytes += dp::Read(c.encap_bytes);
+    t.decap_packets += dp::Read(c.decap_packets);
+    t.decap_bytes += dp::Read(c.decap_bytes);
+  }
+  return t;
+}
+
+namespace {
+
+std::atomic<const dp::Dataplane*> g_dp{nullptr};
+
+int TelemetryStats(const char*, const char*, rte_tel_data* d) {
+  const dp::Dataplane* dpl = g_dp.load();
+  if (dpl == nullptr) return -ENODEV;
+  const StatsSnapshot s = TakeSnapshot(*dpl);
+  rte_tel_data_start_dict(d);
+  rte_tel_data_add_dict_u64(d, "processed", s.processed);
+
+  rte_tel_data* ports = rte_tel_data_alloc();
+  rte_tel_data_start_dict(ports);
+  for (const PortStats& p : s.ports) {
+    rte_tel_data* pd = rte_tel_data_alloc();
+    rte_tel_data_start_dict(pd);
+    rte_tel_data_add_dict_u64(pd, "rx_packets", p.rx_packets);
+    rte_tel_data_add_dict_u64(pd, "rx_bytes", p.rx_bytes);
+    rte_tel_data_add_dict_u64(pd, "tx_packets", p.tx_packets);
+    rte_tel_data_add_dict_u64(pd, "tx_bytes", p.tx_bytes);
+    rte_tel_data_add_dict_u64(pd, "rx_missed", p.rx_missed);
+    rte_tel_data_add_dict_container(ports, p.name.c_str(), pd, 0);
+  }
+  rte_tel_data_add_dict_container(d, "ports", ports, 0);
+
+  rte_tel_data* drops = rte_tel_data_alloc();
+  rte_tel_data_start_dict(drops);
+  for (size_t i = 0; i < dp::kDropCount; ++i)
+    rte_tel_data_add_dict_u64(drops, std::string(dp::kDropNames[i]).c_str(), s.drops[i]);
+  rte_tel_data_add_dict_container(d, "drops", drops, 0);
+
+  rte_tel_data* lcores = rte_tel_data_alloc();
+  rte_tel_data_start_dict(lcores);
+  for (const LcoreStats& l : s.lcores) {
+    rte_tel_data* ld = rte_tel_data_alloc();
+    rte_tel_data_start_dict(ld);
+    rte_tel_data_add_dict_u64(ld, "packets", l.packets);
+    rte_tel_data_add_dict_u64(ld, "busy_cycles", l.busy_cycles);
+    rte_tel_data_add_dict_container(lcores, absl::StrCat("lcore", l.lcore).c_str(), ld, 0);
+  }
+  rte_tel_data_add_dict_container(d, "lcores", lcores, 0);
+  return 0;
+}
+
+}  // namespace
+
+void RegisterTelemetry(const dp::Dataplane* d) {
+  g_dp.store(d);
+  rte_telemetry_register_cmd("/gateway/stats", TelemetryStats,
+                             "Gateway counters: processed, ports, drops by reason, lcores");
+}
+
+void PrintReport(FILE* out, const StatsSnapshot& s, const dp::Dataplane& d, const Gateway& gw) {
+  std::fprintf(out, "%-8s %14s %16s %14s %16s %10s\n", "port", "rx_packets", "rx_bytes",
+               "tx_packets", "tx_bytes", "rx_missed");
+  for (const PortStats& p : s.ports)
+    std::fprintf(out, "%-8s %14lu %16lu %14lu %16lu %10lu\n", p.name.c_str(), p.rx_packets,
+                 p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed);
+  std::fprintf(out, "processed %lu packets\n", s.processed);
+  bool any = false;
+  for (size_t i = 0; i < dp::kDropCount; ++i) {
+    if (s.drops[i] == 0) continue;
+    if (!any) std::fprintf(out, "drops:\n");
+    any = true;
+    std::fprintf(out, "  %-18s %12lu  (%s)\n", std::string(dp::kDropNames[i]).c_str(), s.drops[i],
+                 std::string(dp::kDropDescriptions[i]).c_str());
+  }
+  if (!any) std::fprintf(out, "drops: none\n");
+  std::vector<const Gateway::Tunnel*> tunnels;
+  for (const auto& [name, t] : gw.tunnels()) tunnels.push_back(&t);
+  std::sort(tunnels.begin(), tunnels.end(),
+            [](const auto* a, const auto* b) { return a->name < b->name; });
+  size_t shown = 0;
+  for (const Gateway::Tunnel* t : tunnels) {
+    const dp::TunnelCounters c = TunnelTotals(d, t->id);
+    if (c.encap_packets + c.decap_packets == 0) continue;
+    if (shown++ == 0)
+      std::fprintf(out, "%-16s %14s %16s %14s %16s\n", "tunnel", "encap_packets", "encap_bytes",
+                   "decap_packets", "decap_bytes");
+    if (shown > 50) {
+      std::fprintf(out, "... (busy tunnels beyond 50 not shown)\n");
+      break;
+    }
+    std::fprintf(out, "%-16s %14lu %16lu %14lu %16lu\n", t->name.c_str(), c.encap_packets,
+                 c.encap_bytes, c.decap_packets, c.decap_bytes);
+  }
+  for (const LcoreStats& l : s.lcores)
+    std::fprintf(out, "lcore%u: %lu packets, %.1f busy cycles/packet\n", l.lcore, l.packets,
+                 l.packets ? static_cast<double>(l.busy_cycles) / l.packets : 0.0);
+}
+
+}  // namespace gw::ctl

@@ -1,0 +1,45 @@
+// Counters as people and scripts read them. Workers keep per-lcore blocks (dataplane/counters.h);
+// this sums them. Exposed through DPDK telemetry as /gateway/stats (the dpdk-telemetry.py
+// client and the tests read it) and printed once at exit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "control/gateway.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/drop_reason.h"
+
+namespace gw::ctl {
+
+struct PortStats {
+  std::string name;
+  uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+  uint64_t rx_missed = 0, rx_errors = 0, tx_errors = 0;
+};
+struct LcoreStats {
+  unsigned lcore = 0;
+  uint64_t packets = 0;
+  uint64_t busy_cycles = 0;
+};
+struct StatsSnapshot {
+  uint64_t processed = 0;
+  std::array<uint64_t, dp::kDropCount> drops{};
+  std::vector<PortStats> ports;
+  std::vector<LcoreStats> lcores;
+};
+
+StatsSnapshot TakeSnapshot(const dp::Dataplane& dp);
+dp::TunnelCounters TunnelTotals(const dp::Dataplane& dp, uint32_t tunnel_id);
+
+// Registers /gateway/stats with DPDK telemetry. `dp` must outlive the process's telemetry use
+// (it is unregistered implicitly by rte_eal_cleanup).
+void RegisterTelemetry(const dp::Dataplane* dp);
+
+// The exit report: per-port counters, drops by reason, per-tunnel counters, per-lcore load.
+void PrintReport(FILE* out, const StatsSnapshot& s, const dp::Dataplane& dp, const Gateway& gw);
+
+}  // namespace gw::ctl

@@ -1,0 +1,165 @@
+#include "dataplane/dataplane.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace gw::dp {
+namespace {
+
+absl::Status PortError(uint16_t port, const char* what, int rc) {
+  return absl::InternalError(
+      absl::StrCat("port", port, ": ", what, " failed: ", rte_strerror(rc < 0 ? -rc : rc)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOptions& opts) {
+  std::unique_ptr<Dataplane> dp(new Dataplane());
+  std::vector<unsigned> lcores;
+  unsigned lcore;
+  RTE_LCORE_FOREACH_WORKER(lcore) { lcores.push_back(lcore); }
+  if (lcores.empty())
+    return absl::InvalidArgumentError(
+        "no worker lcore: the main lcore runs the control thread, give EAL at least two (-l 0,1)");
+  if (rte_eth_dev_count_avail() == 0)
+    return absl::InvalidArgumentError(
+        "no ports: give EAL a device or a --vdev (net_pcap, net_tap, net_ring, net_null)");
+  if (lcores.size() > opts.sizes.max_lcores)
+    return absl::InvalidArgumentError("more worker lcores than the RCU was sized for");
+
+  auto tables = Tables::Create(opts.sizes);
+  if (!tables.ok()) return tables.status();
+  dp->tables_ = std::move(*tables);
+
+  if (absl::Status s = dp->SetupPorts(opts, static_cast<uint16_t>(lcores.size())); !s.ok())
+    return s;
+
+  // Spread every (port, rx queue) over the workers; each worker transmits on its own queue of
+  // every port, so TX needs no lock.
+  std::vector<std::vector<RxQueue>> assign(lcores.size());
+  size_t next = 0;
+  for (const PortInfo& p : dp->ports_)
+    for (uint16_t q = 0; q < p.rx_queues; ++q) assign[next++ % lcores.size()].push_back({p.id, q});
+  for (size_t i = 0; i < lcores.size(); ++i) {
+    auto w = std::make_unique<Worker>(*dp->tables_, lcores[i], static_cast<uint16_t>(i),
+                                      std::move(assign[i]), opts.worker, dp->quit_);
+    if (!w->ok()) return absl::ResourceExhaustedError("cannot allocate worker TX buffers");
+    dp->workers_.push_back(std::move(w));
+  }
+  return dp;
+}
+
+absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_workers) {
+  struct Plan {
+    uint16_t id;
+    rte_eth_dev_info info;
+    uint16_t rxq, txq, rxd, txd;
+  };
+  std::vector<Plan> plans;
+  uint64_t ring_mbufs = 0;
+  uint16_t pid;
+  RTE_ETH_FOREACH_DEV(pid) {
+    Plan p{};
+    p.id = pid;
+    if (int rc = rte_eth_dev_info_get(pid, &p.info); rc != 0)
+      return PortError(pid, "rte_eth_dev_info_get", rc);
+    p.rxq = std::max<uint16_t>(1, std::min<uint16_t>(p.info.max_rx_queues, n_workers));
+    p.txq = n_workers;
+    if (p.info.max_tx_queues < n_workers)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "port", pid, " (", p.info.driver_name, ") offers ", p.info.max_tx_queues,
+          " TX queue(s) but ", n_workers,
+          " workers each need their own: use fewer worker lcores or give the port more queues"));
+    p.rxd = opts.rx_desc;
+    p.txd = opts.tx_desc;
+    ring_mbufs += uint64_t{p.rxq} * p.rxd + uint64_t{p.txq} * p.txd;
+    plans.push_back(p);
+  }
+
+  uint64_t n = opts.mbufs;
+  if (n == 0) {
+    // Every RX ring full, every TX ring full, every worker's TX buffers and burst in flight, and
+    // every lcore's mempool cache.
+    n = ring_mbufs + uint64_t{n_workers} * (plans.size() + 1) * opts.worker.burst +
+        uint64_t{n_workers + 1u} * opts.mbuf_cache * 3 / 2 + 1024;
+  }
+  pool_ = rte_pktmbuf_pool_create("gw_mbufs", static_cast<unsigned>(n), opts.mbuf_cache, 0,
+                                  RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
+  if (pool_ == nullptr)
+    return absl::ResourceExhaustedError(absl::StrCat("cannot create a mempool of ", n,
+                                                     " mbufs: ", rte_strerror(rte_errno),
+                                                     " (give EAL more memory with -m)"));
+
+  for (Plan& p : plans) {
+    rte_eth_conf conf{};
+    if (p.rxq > 1) {
+      conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+      conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & p.info.flow_type_rss_offloads;
+    }
+    if (int rc = rte_eth_dev_configure(p.id, p.rxq, p.txq, &conf); rc != 0)
+      return PortError(p.id, "rte_eth_dev_configure", rc);
+    if (int rc = rte_eth_dev_adjust_nb_rx_tx_desc(p.id, &p.rxd, &p.txd); rc != 0)
+      return PortError(p.id, "rte_eth_dev_adjust_nb_rx_tx_desc", rc);
+    const int socket = rte_eth_dev_socket_id(p.id);
+    for (uint16_t q = 0; q < p.rxq; ++q)
+      if (int rc = rte_eth_rx_queue_setup(p.id, q, p.rxd, socket, nullptr, pool_); rc != 0)
+        return PortError(p.id, "rte_eth_rx_queue_setup", rc);
+    for (uint16_t q = 0; q < p.txq; ++q)
+      if (int rc = rte_eth_tx_queue_setup(p.id, q, p.txd, socket, nullptr); rc != 0)
+        return PortError(p.id, "rte_eth_tx_queue_setup", rc);
+
+    PortState& ps = tables_->ports[p.id];
+    if (int rc = rte_eth_macaddr_get(p.id, &ps.mac); rc != 0)
+      return PortError(p.id, "rte_eth_macaddr_get", rc);
+    uint16_t mtu = RTE_ETHER_MTU;
+    if (rte_eth_dev_get_mtu(p.id, &mtu) != 0 || mtu == 0) mtu = RTE_ETHER_MTU;
+    ps.mtu.store(mtu);
+    ps.up.store(true);
+    ps.present = true;
+    if (int rc = rte_eth_dev_start(p.id); rc != 0) return PortError(p.id, "rte_eth_dev_start", rc);
+    ports_.push_back(PortInfo{p.id, absl::StrCat("port", p.id), p.info.driver_name, p.rxq, p.txq});
+  }
+  ports_open_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Dataplane::SetPortMtu(uint16_t port, uint16_t mtu) {
+  int rc = rte_eth_dev_set_mtu(port, mtu);
+  if (rc != 0 && rc != -ENOTSUP)
+    return absl::InvalidArgumentError(
+        absl::StrCat("port", port, " refuses mtu ", mtu, ": ", rte_strerror(-rc)));
+  tables_->ports[port].mtu.store(mtu, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+void Dataplane::Launch() {
+  for (auto& w : workers_) rte_eal_remote_launch(&Worker::Main, w.get(), w->lcore());
+  launched_ = true;
+}
+
+void Dataplane::Stop() {
+  if (!launched_) return;
+  quit_.store(true, std::memory_order_relaxed);
+  rte_eal_mp_wait_lcore();
+  launched_ = false;
+}
+
+void Dataplane::ClosePorts() {
+  if (!ports_open_) return;
+  for (const PortInfo& p : ports_) {
+    rte_eth_dev_stop(p.id);
+    rte_eth_dev_close(p.id);
+  }
+  ports_open_ = false;
+}
+
+Dataplane::~Dataplane() {
+  Stop();
+  ClosePorts();
+  workers_.clear();
+  tables_.reset();
+  if (pool_ != nullptr) rte_mempool_free(pool_);
+}
+
+}  // namespace gw::dp

@@ -1,0 +1,69 @@
+// The dataplane as the control side sees it: ports, mempool, tables and workers, brought up in
+// that order and torn down in reverse.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dataplane/dpdk.h"
+#include "dataplane/tables/tables.h"
+#include "dataplane/worker.h"
+
+namespace gw::dp {
+
+struct DataplaneOptions {
+  TableSizes sizes;
+  WorkerOptions worker;
+  uint16_t rx_desc = 1024;
+  uint16_t tx_desc = 1024;
+  uint32_t mbufs = 0;  // 0: enough for every ring, buffer and cache
+  uint32_t mbuf_cache = 256;
+};
+
+struct PortInfo {
+  uint16_t id;
+  std::string name;    // port0, port1, ... in port-id order
+  std::string driver;  // e.g. net_pcap
+  uint16_t rx_queues;
+  uint16_t tx_queues;
+};
+
+class Dataplane {
+ public:
+  // After rte_eal_init: configures and starts every port, creates the tables. Workers are all
+  // lcores but the main one.
+  static absl::StatusOr<std::unique_ptr<Dataplane>> Create(const DataplaneOptions& opts);
+  ~Dataplane();
+
+  Tables& tables() { return *tables_; }
+  const std::vector<PortInfo>& ports() const { return ports_; }
+  const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
+  rte_mempool* pool() const { return pool_; }
+
+  // Sets a port's MTU: the gateway enforces it in software on egress; the device is told too
+  // where it supports it.
+  absl::Status SetPortMtu(uint16_t port, uint16_t mtu);
+
+  void Launch();         // starts the workers on their lcores
+  void Stop();           // asks them to stop, waits, they flush on the way out
+  void ClosePorts();     // stops and closes every port (net_pcap writes its tx_pcap here)
+
+ private:
+  Dataplane() = default;
+  absl::Status SetupPorts(const DataplaneOptions& opts, uint16_t n_workers);
+
+  std::unique_ptr<Tables> tables_;
+  std::vector<PortInfo> ports_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  rte_mempool* pool_ = nullptr;
+  std::atomic<bool> quit_{false};
+  bool launched_ = false;
+  bool ports_open_ = false;
+};
+
+}  // namespace gw::dp

@@ -1,0 +1,70 @@
+// Validation of a received IP header, the checks Linux's ip_rcv / ipv6_rcv make before routing.
+// Used for packets off the wire and for inner packets after decap alike.
+//   Enters: mbuf data at the IP header. Leaves: the same, with link-layer padding trimmed so the
+//   mbuf holds exactly the IP packet.
+//   Drops: truncated, bad_version, bad_ihl, bad_length, bad_checksum.
+#pragma once
+
+#include "dataplane/ctx.h"
+
+namespace gw::dp {
+
+inline bool CheckIpv4(Ctx& ctx, rte_mbuf* m) noexcept {
+  if (m->data_len < sizeof(rte_ipv4_hdr)) [[unlikely]]
+    return Dropped(ctx, Drop::truncated), false;
+  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
+  if ((ip->version_ihl >> 4) != 4) [[unlikely]]
+    return Dropped(ctx, Drop::bad_version), false;
+  const uint32_t hlen = (ip->version_ihl & 0x0f) * 4u;
+  const uint32_t tot_len = rte_be_to_cpu_16(ip->total_length);
+  if (hlen < sizeof(rte_ipv4_hdr)) [[unlikely]]
+    return Dropped(ctx, Drop::bad_ihl), false;
+  if (tot_len > m->pkt_len) [[unlikely]]
+    return Dropped(ctx, Drop::bad_length), false;
+  if (hlen > tot_len) [[unlikely]]
+    return Dropped(ctx, Drop::bad_ihl), false;
+  if (hlen > m->data_len) [[unlikely]]
+    return Dropped(ctx, Drop::truncated), false;
+  // The NIC may have checked it already; software ports leave it to us.
+  const uint64_t csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+  if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD) [[unlikely]]
+    return Dropped(ctx, Drop::bad_checksum), false;
+  if (csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, hlen) != 0xffff) [[unlikely]]
+    return Dropped(ctx, Drop::bad_checksum), false;
+  if (tot_len < m->pkt_len) [[unlikely]] {
+    if (rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - tot_len)) != 0)
+      return Dropped(ctx, Drop::bad_length), false;
+  }
+  return true;
+}
+
+inline bool CheckIpv6(Ctx& ctx, rte_mbuf* m) noexcept {
+  if (m->data_len < sizeof(rte_ipv6_hdr)) [[unlikely]]
+    return Dropped(ctx, Drop::truncated), false;
+  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*);
+  if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6) [[unlikely]]
+    return Dropped(ctx, Drop::bad_version), false;
+  const uint32_t len = sizeof(rte_ipv6_hdr) + rte_be_to_cpu_16(ip->payload_len);
+  if (len > m->pkt_len) [[unlikely]]
+    return Dropped(ctx, Drop::bad_length), false;
+  if (len < m->pkt_len) [[unlikely]] {
+    if (rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - len)) != 0)
+      return Dropped(ctx, Drop::bad_length), false;
+  }
+  return true;
+}
+
+// Destinations a router never forwards and the gateway does not serve: IPv4 multicast, limited
+// broadcast and 0.0.0.0; IPv6 multicast, link-local and unspecified.
+inline bool IsNotUnicast4(uint32_t dst_be) noexcept {
+  const uint32_t d = rte_be_to_cpu_32(dst_be);
+  return (d >> 28) == 0xe || d == 0xffffffffu || d == 0;
+}
+inline bool IsNotUnicast6(const uint8_t* d) noexcept {
+  if (d[0] == 0xff) return true;                       // ff00::/8
+  if (d[0] == 0xfe && (d[1] & 0xc0) == 0x80) return true;  // fe80::/10
+  static constexpr uint8_t kZero[16] = {};
+  return std::memcmp(d, kZero, 16) == 0;
+}
+
+}  // namespace gw::dp

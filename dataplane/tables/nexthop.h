@@ -1,0 +1,56 @@
+// Next hops: what a route resolves to. Routes in the LPM tables carry a next-hop id; the record
+// behind an id is immutable while any route points at it (the control side allocates a new id for
+// a different next hop and recycles ids only after a grace period), so readers need no lock.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace gw::dp {
+
+enum class NhKind : uint8_t {
+  kNone = 0,  // id 0: no route
+  kLocal,     // addressed to the gateway itself
+  kPort,      // out of a port, to `gw` or (connected) to the destination itself
+  kTunnel,    // into a tunnel; for `remote any`, gw4 is the outer destination
+};
+
+struct NextHop {
+  NhKind kind = NhKind::kNone;
+  uint8_t gw_family = 0;  // 0: no gateway (connected); 4 or 6
+  uint16_t port = 0;      // kPort: egress port id
+  uint32_t tunnel = 0;    // kTunnel: tunnel id
+  uint32_t gw4_be = 0;    // IPv4 gateway, network order
+  std::array<uint8_t, 16> gw6{};
+
+  friend bool operator==(const NextHop&, const NextHop&) = default;
+};
+
+inline constexpr uint32_t kNhNone = 0;
+inline constexpr uint32_t kNhLocal = 1;
+
+// Fixed-size array of next hops indexed by id. Written by the control thread only, into ids that
+// no route references yet; read by workers.
+class NextHopTable {
+ public:
+  explicit NextHopTable(uint32_t capacity)
+      : capacity_(capacity), slots_(std::make_unique<NextHop[]>(capacity)) {
+    slots_[kNhLocal].kind = NhKind::kLocal;
+  }
+  uint32_t capacity() const { return capacity_; }
+  const NextHop& Get(uint32_t id) const noexcept { return slots_[id]; }
+  // Control side: fill an unreferenced slot before any route points at it. The release fence
+  // orders these stores before the route table store that publishes the id.
+  void Set(uint32_t id, const NextHop& nh) {
+    slots_[id] = nh;
+    std::atomic_thread_fence(std::memory_order_release);
+  }
+
+ private:
+  uint32_t capacity_;
+  std::unique_ptr<NextHop[]> slots_;
+};
+
+}  // namespace gw::dp

@@ -1,0 +1,101 @@
+// Every table the workers read, in one place. The control thread is the only writer; see each
+// table's header for how it stays safe for lock-free readers.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "dataplane/dpdk.h"
+#include "dataplane/tables/lf_hash.h"
+#include "dataplane/tables/nexthop.h"
+#include "dataplane/tables/rcu.h"
+#include "dataplane/tables/route_table.h"
+#include "dataplane/tables/tunnel_table.h"
+
+namespace gw::dp {
+
+// Peer table key: (outer source, outer destination) of a received IPIP/SIT packet, network order.
+// A `remote any` tunnel is keyed with remote_be = 0.
+struct PeerKey {
+  uint32_t remote_be;
+  uint32_t local_be;
+};
+static_assert(sizeof(PeerKey) == 8);
+
+// Neighbour table key: next-hop address on a port. IPv4 addresses use the first 4 bytes.
+struct NeighKey {
+  std::array<uint8_t, 16> addr{};
+  uint16_t port = 0;
+  uint8_t family = 0;  // 4 or 6
+  uint8_t pad = 0;
+};
+static_assert(sizeof(NeighKey) == 20);
+
+inline NeighKey NeighKey4(uint16_t port, uint32_t addr_be) {
+  NeighKey k;
+  std::memcpy(k.addr.data(), &addr_be, 4);
+  k.port = port;
+  k.family = 4;
+  return k;
+}
+inline NeighKey NeighKey6(uint16_t port, const uint8_t* addr) {
+  NeighKey k;
+  std::memcpy(k.addr.data(), addr, 16);
+  k.port = port;
+  k.family = 6;
+  return k;
+}
+
+// A MAC address packed into the low 48 bits of a word, in wire order (byte 0 first).
+inline uint64_t PackMac(const rte_ether_addr& a) {
+  uint64_t v = 0;
+  std::memcpy(&v, a.addr_bytes, 6);
+  return v;
+}
+inline rte_ether_addr UnpackMac(uint64_t v) {
+  rte_ether_addr a;
+  std::memcpy(a.addr_bytes, &v, 6);
+  return a;
+}
+
+struct PortState {
+  bool present = false;
+  rte_ether_addr mac{};
+  std::atomic<uint16_t> mtu{1500};
+  std::atomic<bool> up{true};
+};
+
+struct TableSizes {
+  uint32_t tunnels = 65536;
+  uint32_t routes = 65536;       // IPv4 rules
+  uint32_t routes6 = 16384;      // IPv6 rules
+  uint32_t tbl8s = 4096;         // rte_fib tbl8 groups (1 KiB each, per copy)
+  uint32_t tbl8s6 = 4096;        // rte_fib6 tbl8 groups (1 KiB each, per copy)
+  uint32_t nexthops = 65536;
+  uint32_t neighbours = 65536;
+  uint32_t max_lcores = RTE_MAX_LCORE;
+};
+
+class Tables {
+ public:
+  static absl::StatusOr<std::unique_ptr<Tables>> Create(const TableSizes& sizes);
+
+  const TableSizes sizes;
+  Rcu rcu;
+  NextHopTable nexthops;
+  Route4Table route4;
+  Route6Table route6;
+  TunnelTable tunnels;
+  LfHash peers;       // PeerKey -> tunnel id
+  LfHash neighbours;  // NeighKey -> packed MAC
+  std::array<PortState, RTE_MAX_ETHPORTS> ports;
+
+ private:
+  explicit Tables(const TableSizes& s);
+};
+
+}  // namespace gw::dp

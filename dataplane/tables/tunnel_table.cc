@@ -1,0 +1,54 @@
+#include "dataplane/tables/tunnel_table.h"
+
+#include <cstring>
+
+namespace gw::dp {
+
+void TunnelRec::BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos) {
+  tmpl = rte_ipv4_hdr{};
+  tmpl.version_ihl = RTE_IPV4_VHL_DEF;  // version 4, IHL 5: no options
+  tmpl.type_of_service = tos_inherit ? 0 : static_cast<uint8_t>(tos & ~0x03);  // ECN per packet
+  tmpl.fragment_offset = pmtudisc ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
+  tmpl.time_to_live = ttl;
+  tmpl.src_addr = local_be;
+  tmpl.dst_addr = remote_be;
+  // Per packet the encap adds total length, TOS/ECN, TTL, protocol and (remote any) the
+  // destination to this sum; everything else is fixed here.
+  static_assert(sizeof(tmpl_words) == sizeof(tmpl));
+  std::memcpy(tmpl_words, &tmpl, sizeof(tmpl));
+  uint32_t sum = 0;
+  for (uint16_t w : tmpl_words) sum += w;
+  tmpl_sum = sum;
+}
+
+TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
+    : rcu_(rcu),
+      capacity_(capacity),
+      slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)) {
+  for (uint32_t i = 0; i < capacity; ++i) slots_[i].store(nullptr, std::memory_order_relaxed);
+}
+
+TunnelTable::~TunnelTable() {
+  for (uint32_t i = 0; i < capacity_; ++i) delete slots_[i].load(std::memory_order_relaxed);
+  for (const TunnelRec* r : retired_) delete r;
+}
+
+void TunnelTable::Publish(std::unique_ptr<TunnelRec> rec) {
+  const uint32_t id = rec->id;
+  const TunnelRec* old = slots_[id].exchange(rec.release(), std::memory_order_acq_rel);
+  if (old != nullptr) retired_.push_back(old);
+}
+
+void TunnelTable::Remove(uint32_t id) {
+  const TunnelRec* old = slots_[id].exchange(nullptr, std::memory_order_acq_rel);
+  if (old != nullptr) retired_.push_back(old);
+}
+
+void TunnelTable::Reclaim() {
+  if (retired_.empty()) return;
+  rcu_.Synchronize();
+  for (const TunnelRec* r : retired_) delete r;
+  retired_.clear();
+}
+
+}  // namespace gw::dp

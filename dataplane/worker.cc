@@ -1,0 +1,111 @@
+#include "dataplane/worker.h"
+
+#include <algorithm>
+
+#include "dataplane/forward.h"
+
+namespace gw::dp {
+namespace {
+
+constexpr int kPrefetchAhead = 3;
+constexpr uint16_t kMaxBurst = 512;
+
+// TX buffer overflow: the queue is full. Count and free what did not go.
+void OnTxFull(rte_mbuf** unsent, uint16_t count, void* userdata) {
+  auto* c = static_cast<LcoreCounters*>(userdata);
+  Bump(c->drops[static_cast<size_t>(Drop::tx_full)], count);
+  rte_pktmbuf_free_bulk(unsent, count);
+}
+
+}  // namespace
+
+Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector<RxQueue> rxqs,
+               const WorkerOptions& opts, const std::atomic<bool>& quit)
+    : t_(tables),
+      lcore_(lcore),
+      index_(index),
+      rxqs_(std::move(rxqs)),
+      opts_(opts),
+      quit_(quit),
+      counters_(tables.sizes.tunnels) {
+  const int socket = static_cast<int>(rte_lcore_to_socket_id(lcore));
+  for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; ++p) {
+    if (!t_.ports[p].present) continue;
+    auto* b = static_cast<rte_eth_dev_tx_buffer*>(
+        rte_zmalloc_socket("gw_txb", RTE_ETH_TX_BUFFER_SIZE(opts.burst), 0, socket));
+    if (b == nullptr) {
+      ok_ = false;
+      return;
+    }
+    rte_eth_tx_buffer_init(b, opts.burst);
+    rte_eth_tx_buffer_set_err_callback(b, OnTxFull, &counters_);
+    txb_[p] = b;
+    tx_ports_.push_back(p);
+  }
+}
+
+Worker::~Worker() {
+  for (rte_eth_dev_tx_buffer* b : txb_) rte_free(b);
+}
+
+void Worker::FlushAll() {
+  for (uint16_t p : tx_ports_) rte_eth_tx_buffer_flush(p, index_, txb_[p]);
+}
+
+int Worker::Run() {
+  rte_rcu_qsbr* qsbr = t_.rcu.qsbr();
+  rte_rcu_qsbr_thread_register(qsbr, index_);
+  rte_rcu_qsbr_thread_online(qsbr, index_);
+  const uint16_t burst = std::min(opts_.burst, kMaxBurst);
+  rte_mbuf* pkts[kMaxBurst];
+
+  while (!quit_.load(std::memory_order_relaxed)) {
+    const uint64_t start = rte_rdtsc();
+    // One route-table snapshot per loop: a table flip takes effect at the next loop, after the
+    // quiescent state below.
+    Ctx ctx{&t_, t_.route4.Reader(), t_.route6.Reader(), &counters_, ip_id_};
+    uint32_t got = 0;
+    for (const RxQueue& q : rxqs_) {
+      const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
+      if (n == 0) continue;
+      got += n;
+      const PortState& in_port = t_.ports[q.port];
+      if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {
+        Bump(counters_.drops[static_cast<size_t>(Drop::link_down)], n);
+        rte_pktmbuf_free_bulk(pkts, n);
+        Bump(counters_.processed, n);
+        continue;
+      }
+      for (int i = 0; i < kPrefetchAhead && i < n; ++i)
+        rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
+      for (uint16_t i = 0; i < n; ++i) {
+        if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
+        rte_mbuf* m = pkts[i];
+        const uint16_t out = Process(ctx, m, in_port);
+        if (out == kDropped) [[unlikely]]
+          rte_pktmbuf_free(m);
+        else
+          rte_eth_tx_buffer(out, index_, txb_[out], m);
+      }
+      Bump(counters_.processed, n);
+    }
+    ip_id_ = ctx.ip_id;
+    FlushAll();
+    rte_rcu_qsbr_quiescent(qsbr, index_);
+    if (got != 0) {
+      Bump(counters_.busy_cycles, rte_rdtsc() - start);
+      Bump(counters_.busy_packets, got);
+    } else if (opts_.idle_sleep_us != 0) {
+      // Low-load mode: an offline reader never holds up a writer's grace period.
+      rte_rcu_qsbr_thread_offline(qsbr, index_);
+      rte_delay_us_sleep(opts_.idle_sleep_us);
+      rte_rcu_qsbr_thread_online(qsbr, index_);
+    }
+  }
+  FlushAll();
+  rte_rcu_qsbr_thread_offline(qsbr, index_);
+  rte_rcu_qsbr_thread_unregister(qsbr, index_);
+  return 0;
+}
+
+}  // namespace gw::dp
