@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing the gateway need, from Debian 12's packages only.
+# Idempotent: asks apt only for what is missing.
+set -euo pipefail
+
+PKGS=(
+  build-essential g++ meson ninja-build pkg-config
+  libdpdk-dev dpdk            # DPDK 22.11: libraries, PMDs (net_pcap, net_tap, net_ring, net_null), testpmd
+  libabsl-dev libgflags-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-scapy       # independent packet encoder/decoder for the tests
+  tcpdump tshark iproute2 libpcap-dev
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root (or with sudo)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get install -y -q --no-install-recommends "${missing[@]}"

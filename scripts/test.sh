@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# README command 2: install what is missing, build (plain and with ASan+UBSan), run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+scripts/build.sh --asan
+# Every suite on the plain build: unit tests, pcap-in/pcap-out cases, the demo.
+meson test -C build --print-errorlogs --num-processes 2
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C build-asan --suite unit --print-errorlogs
