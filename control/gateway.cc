@@ -427,16 +427,23 @@ std::unique_ptr<dp::TunnelRec> Gateway::BuildRec(const Tunnel& t) const {
   return r;
 }
 
+dp::PeerKey Gateway::DpPeerKey(const Tunnel& t) {
+  return dp::PeerKey{t.remote.is_any() ? 0 : t.remote.v4_be(), t.local.v4_be()};
+}
+
+uint64_t Gateway::PeerKeyOf(const Tunnel& t) {
+  const dp::PeerKey k = DpPeerKey(t);
+  return (uint64_t{k.remote_be} << 32) | k.local_be;
+}
+
 absl::Status Gateway::ValidateTunnel(const Tunnel& t, const std::string* replacing) const {
   if (t.local.family != 4) return InvalidArgumentError("tunnel needs \"local ADDRESS\" (IPv4)");
   if (!t.pmtudisc && t.ttl != 0)
     return InvalidArgumentError("\"nopmtudisc\" needs \"ttl inherit\" (as in Linux)");
-  for (const auto& [name, o] : tunnels_) {
-    if (replacing != nullptr && name == *replacing) continue;
-    if (o.local == t.local && o.remote == t.remote)
-      return AlreadyExistsError(StrCat("tunnel ", Quote(name), " already has remote ",
-                                       t.remote.ToString(), " local ", t.local.ToString()));
-  }
+  if (auto it = tunnel_by_peer_.find(PeerKeyOf(t));
+      it != tunnel_by_peer_.end() && (replacing == nullptr || it->second != *replacing))
+    return AlreadyExistsError(StrCat("tunnel ", Quote(it->second), " already has remote ",
+                                     t.remote.ToString(), " local ", t.local.ToString()));
   return absl::OkStatus();
 }
 
@@ -474,7 +481,7 @@ absl::Status Gateway::TunnelAdd(const Command& c) {
         StrCat("tunnel table full (", t_.tunnels.capacity(), "; raise --tunnels)"));
   }
   t.id = id;
-  const dp::PeerKey key{t.remote.is_any() ? 0 : t.remote.v4_be(), t.local.v4_be()};
+  const dp::PeerKey key = DpPeerKey(t);
   // The record goes in before the peer entry that leads packets to it.
   t_.tunnels.Publish(BuildRec(t));
   if (absl::Status s = t_.peers.Set(&key, id); !s.ok()) {
@@ -488,6 +495,7 @@ absl::Status Gateway::TunnelAdd(const Command& c) {
   } else {
     ++next_tunnel_id_;
   }
+  tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
   tunnels_.emplace(c.name, std::move(t));
   return absl::OkStatus();
 }
@@ -511,8 +519,8 @@ absl::Status Gateway::TunnelChange(const Command& c) {
   }
   if (absl::Status s = ValidateTunnel(t, &c.name); !s.ok()) return s;
 
-  const dp::PeerKey old_key{old.remote.is_any() ? 0 : old.remote.v4_be(), old.local.v4_be()};
-  const dp::PeerKey new_key{t.remote.is_any() ? 0 : t.remote.v4_be(), t.local.v4_be()};
+  const dp::PeerKey old_key = DpPeerKey(old);
+  const dp::PeerKey new_key = DpPeerKey(t);
   const bool rekey = std::memcmp(&old_key, &new_key, sizeof(old_key)) != 0;
   if (rekey) {
     if (absl::Status s = t_.peers.Set(&new_key, t.id); !s.ok())
@@ -520,7 +528,11 @@ absl::Status Gateway::TunnelChange(const Command& c) {
   }
   // One pointer store: a packet sees the old tunnel or the new one.
   t_.tunnels.Publish(BuildRec(t));
-  if (rekey) (void)t_.peers.Delete(&old_key);
+  if (rekey) {
+    (void)t_.peers.Delete(&old_key);
+    tunnel_by_peer_.erase(PeerKeyOf(old));
+    tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
+  }
   t_.tunnels.Reclaim();
   it->second = std::move(t);
   return absl::OkStatus();
@@ -571,8 +583,9 @@ absl::Status Gateway::TunnelDel(const Command& c) {
                               }),
                addrs_.end());
 
-  const dp::PeerKey key{t.remote.is_any() ? 0 : t.remote.v4_be(), t.local.v4_be()};
+  const dp::PeerKey key = DpPeerKey(t);
   (void)t_.peers.Delete(&key);
+  tunnel_by_peer_.erase(PeerKeyOf(t));
   t_.tunnels.Remove(t.id);
   t_.tunnels.Reclaim();  // after this no worker holds the record or the id
   free_tunnel_ids_.push_back(t.id);

@@ -106,6 +106,8 @@ class Gateway {
   absl::StatusOr<uint32_t> AcquireNh(const dp::NextHop& nh);
   void ReleaseNh(uint32_t id);
 
+  static uint64_t PeerKeyOf(const Tunnel& t);
+  static dp::PeerKey DpPeerKey(const Tunnel& t);
   std::unique_ptr<dp::TunnelRec> BuildRec(const Tunnel& t) const;
   absl::Status ValidateTunnel(const Tunnel& t, const std::string* replacing) const;
 
@@ -114,6 +116,7 @@ class Gateway {
   SetMtuFn set_mtu_;
 
   absl::flat_hash_map<std::string, Tunnel> tunnels_;
+  absl::flat_hash_map<uint64_t, std::string> tunnel_by_peer_;  // PeerKeyOf() -> name
   std::vector<uint32_t> free_tunnel_ids_;
   uint32_t next_tunnel_id_ = 0;
 
