@@ -1,6 +1,7 @@
 #include "control/command.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -175,10 +176,17 @@ absl::StatusOr<Command> ParseTunnel(Args& a) {
       }
     } else if (w == "tos" || w == "dsfield" || w == "tclass") {
       GW_ASSIGN(v, a.Value(w));
+      // iproute2 reads a TOS in hex with or without 0x ("tos 10" is 0x10), and the kernel takes
+      // an odd value (bit 0 set, "tos 1") as inherit.
       if (v == "inherit") {
         o.tos = -1;
       } else {
-        GW_ASSIGN(o.tos, ParseUint(v, 0, 255, "tos"));
+        absl::string_view hex = absl::StartsWithIgnoreCase(v, "0x") ? v : absl::string_view{};
+        std::string with_prefix = hex.empty() ? absl::StrCat("0x", v) : std::string(v);
+        auto tos = ParseUint(with_prefix, 0, 255, "tos");
+        if (!tos.ok())
+          return InvalidArgumentError(StrCat("bad tos ", Quote(v), " (hex 00..ff, or inherit)"));
+        o.tos = (*tos & 1) ? -1 : static_cast<int>(*tos);
       }
     } else if (w == "dev") {
       GW_ASSIGN(v, a.Value(w));

@@ -108,6 +108,7 @@ absl::Status Gateway::LinkSet(const Command& c) {
       return InvalidArgumentError(StrCat("bad mtu \"", *c.mtu, "\" for a tunnel (68..",
                                          65535 - kTunnelOverhead, ")"));
     t.mtu = static_cast<uint16_t>(*c.mtu);
+    t.mtu_explicit = true;
   }
   if (c.up) t.up = *c.up;
   t_.tunnels.Publish(BuildRec(t));
@@ -324,7 +325,9 @@ absl::Status Gateway::AddrAdd(const Command& c) {
   const IpPrefix host = HostPrefix(local);
   std::vector<FibOp> ops;
   ops.push_back({host, dp::kNhLocal, Desired(host)});
-  if (kp) ops.push_back({*kp, *kp == host ? dp::kNhLocal : *kp_nh, Desired(*kp)});
+  // A connected prefix that is itself one of our addresses stays local (Linux's local table wins).
+  if (kp)
+    ops.push_back({*kp, (*kp == host || IsLocalHost(*kp)) ? dp::kNhLocal : *kp_nh, Desired(*kp)});
   if (absl::Status s = ApplyFib(ops); !s.ok()) {
     if (kp_nh) ReleaseNh(*kp_nh);
     return s;
@@ -516,6 +519,8 @@ absl::Status Gateway::TunnelChange(const Command& c) {
     auto port = FindPort(*o.dev, "tunnel dev");
     if (!port.ok()) return port.status();
     t.dev = *port;
+    // As Linux (ip_tunnel_bind_dev): a new underlay device gives a new default MTU.
+    if (!t.mtu_explicit) t.mtu = static_cast<uint16_t>(t_.ports[*port].mtu.load() - kTunnelOverhead);
   }
   if (absl::Status s = ValidateTunnel(t, &c.name); !s.ok()) return s;
 

@@ -53,6 +53,7 @@ class Gateway {
     bool pmtudisc = true;
     std::optional<uint16_t> dev;
     uint16_t mtu = 1480;
+    bool mtu_explicit = false;  // `link set NAME mtu N`; otherwise underlay MTU - 20
     bool up = false;
   };
   const absl::flat_hash_map<std::string, Tunnel>& tunnels() const { return tunnels_; }

@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   gflags::ParseCommandLineFlags(&argc, &argv, true);
   if (argc > 1) return Fail(std::string("unexpected argument \"") + argv[1] + "\"");
   if (FLAGS_burst == 0 || FLAGS_burst > 512) return Fail("--burst must be 1..512");
+  if (FLAGS_rxd == 0 || FLAGS_rxd > 32768) return Fail("--rxd must be 1..32768");
+  if (FLAGS_txd == 0 || FLAGS_txd > 32768) return Fail("--txd must be 1..32768");
 
   gw::dp::DataplaneOptions opts;
   opts.sizes.tunnels = FLAGS_tunnels;
@@ -113,9 +115,9 @@ int main(int argc, char** argv) {
     while (!g_stop.load()) usleep(50 * 1000);
     dp->Stop();  // workers flush their TX buffers on the way out
 
+    gw::ctl::RegisterTelemetry(nullptr);
     gw::ctl::StatsSnapshot snap = gw::ctl::TakeSnapshot(*dp);
     dp->ClosePorts();
-    gw::ctl::RegisterTelemetry(nullptr);
     std::printf("gatewayd: stopped\n");
     gw::ctl::PrintReport(stdout, snap, *dp, gw);
     std::printf("mempool: in_use=%u total=%u\n", rte_mempool_in_use_count(dp->pool()),

@@ -3,7 +3,7 @@
 #include <rte_telemetry.h>
 
 #include <algorithm>
-#include <atomic>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "dataplane/counters.h"
@@ -50,10 +50,14 @@ dp::TunnelCounters TunnelTotals(const dp::Dataplane& d, uint32_t id) {
 
 namespace {
 
-std::atomic<const dp::Dataplane*> g_dp{nullptr};
+// The telemetry thread reads the dataplane while the main thread may be tearing it down: the
+// mutex keeps a reply from outliving the pointer.
+std::mutex g_mu;
+const dp::Dataplane* g_dp = nullptr;
 
 int TelemetryStats(const char*, const char*, rte_tel_data* d) {
-  const dp::Dataplane* dpl = g_dp.load();
+  std::lock_guard<std::mutex> lock(g_mu);
+  const dp::Dataplane* dpl = g_dp;
   if (dpl == nullptr) return -ENODEV;
   const StatsSnapshot s = TakeSnapshot(*dpl);
   rte_tel_data_start_dict(d);
@@ -95,7 +99,13 @@ int TelemetryStats(const char*, const char*, rte_tel_data* d) {
 }  // namespace
 
 void RegisterTelemetry(const dp::Dataplane* d) {
-  g_dp.store(d);
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    g_dp = d;
+  }
+  static bool registered = false;
+  if (d == nullptr || registered) return;
+  registered = true;
   rte_telemetry_register_cmd("/gateway/stats", TelemetryStats,
                              "Gateway counters: processed, ports, drops by reason, lcores");
 }

@@ -35,8 +35,8 @@ struct StatsSnapshot {
 StatsSnapshot TakeSnapshot(const dp::Dataplane& dp);
 dp::TunnelCounters TunnelTotals(const dp::Dataplane& dp, uint32_t tunnel_id);
 
-// Registers /gateway/stats with DPDK telemetry. `dp` must outlive the process's telemetry use
-// (it is unregistered implicitly by rte_eal_cleanup).
+// Points /gateway/stats at `dp` (registering it on first use); nullptr detaches it, after which
+// no reply touches the dataplane.
 void RegisterTelemetry(const dp::Dataplane* dp);
 
 // The exit report: per-port counters, drops by reason, per-tunnel counters, per-lcore load.

@@ -1,5 +1,5 @@
-// The dataplane as the control side sees it: ports, mempool, tables and workers, brought up in
-// that order and torn down in reverse.
+// The dataplane as the control side sees it: tables, mempool and ports, workers; torn down in
+// reverse.
 #pragma once
 
 #include <atomic>

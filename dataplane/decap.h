@@ -4,6 +4,7 @@
 //   Leaves: the inner packet alone in the mbuf, checked like any received packet, with
 //   RFC 6040's ECN rule applied; the caller routes it like any other.
 //   Tunnel lookup: exact (outer src, outer dst), then (any, outer dst); nothing else.
+//   ECN: only the CE rules below; like Linux, an ECT(1) outer leaves an ECT(0) inner as it is.
 //   Drops: fragment (reassembly is not implemented), unknown_peer, link_down, mode_mismatch,
 //   the inner header's own validation drops, ecn_drop.
 #pragma once

@@ -5,9 +5,11 @@
 //   Leaves: Ethernet + outer IPv4 + inner, built in the mbuf headroom, payload untouched. The
 //   inner TTL / hop limit is one lower (the router hop); the outer header comes from the tunnel's
 //   template: src = local, dst = remote or, for `remote any`, the route's via (or an IPv4 inner's
-//   own destination, as Linux does); TTL fixed or inherited from the decremented inner; TOS fixed
+//   own destination, as Linux's rt_nexthop; that destination then routes back into a tunnel
+//   unless a more specific underlay route exists, and is dropped as nested_tunnel, where Linux
+//   counts a collision); TTL fixed or inherited from the decremented inner; TOS fixed
 //   DSCP with the inner ECN bits, or the whole inner TOS (inherit); DF set under pmtudisc (id 0,
-//   as Linux), else copied from an IPv4 inner. The outer destination is routed in the underlay.
+//   RFC 6864), else copied from an IPv4 inner. The outer destination is routed in the underlay.
 //   Drops: no_route, link_down, mode_mismatch, mtu_exceeded, nested_tunnel, no_neighbour,
 //   no_headroom.
 #pragma once
@@ -82,7 +84,8 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in)
   if (tun->ttl == 0) o->time_to_live = inner_ttl;
   o->next_proto_id = in.proto;
   if (!tun->pmtudisc) o->fragment_offset = in.df_be;
-  // Linux gives DF packets id 0 and numbers the others.
+  // RFC 6864 lets an atomic (DF) datagram carry any id: we send 0 and number only the ones that
+  // may be fragmented. (Linux's iptunnel_xmit numbers every outer header.)
   if (o->fragment_offset == 0) o->packet_id = rte_cpu_to_be_16(ctx.ip_id++);
   o->dst_addr = outer_dst;
 

@@ -9,7 +9,7 @@
 // still be walking. So each table is kept twice (left-right): the writer
 // applies a batch of changes to the idle copy, publishes it with one atomic store, waits for a
 // grace period (no worker can still be inside the old copy), then replays the batch on the old
-// copy. Readers take the active copy once per burst and never see a half-applied batch. The cost
+// copy. Readers take the active copy once per poll loop and never see a half-applied batch. The cost
 // is twice the memory and twice the write work; lookups cost nothing extra.
 #pragma once
 

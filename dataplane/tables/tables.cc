@@ -20,9 +20,10 @@ absl::StatusOr<std::unique_ptr<Tables>> Tables::Create(const TableSizes& s) {
   std::unique_ptr<Tables> t(new Tables(s));
   auto why = [](const char* what) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "cannot allocate the ", what, " table: ", rte_strerror(rte_errno),
-        " (give EAL more memory with -m, or lower the table-size flags)"));
+        "cannot allocate the ", what,
+        " table (give EAL more memory with -m, or lower the table-size flags)"));
   };
+  if (t->rcu.qsbr() == nullptr) return why("RCU");
   if (!t->route4.ok()) return why("IPv4 route");
   if (!t->route6.ok()) return why("IPv6 route");
   if (!t->peers.ok()) return why("peer");
