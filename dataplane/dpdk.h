@@ -21,3 +21,4 @@
 #include <rte_mempool.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_rib.h>

@@ -5,11 +5,12 @@
 //   Leaves: Ethernet + outer IPv4 + inner, built in the mbuf headroom, payload untouched. The
 //   inner TTL / hop limit is one lower (the router hop); the outer header comes from the tunnel's
 //   template: src = local, dst = remote or, for `remote any`, the route's via (or an IPv4 inner's
-//   own destination, as Linux's rt_nexthop; that destination then routes back into a tunnel
-//   unless a more specific underlay route exists, and is dropped as nested_tunnel, where Linux
-//   counts a collision); TTL fixed or inherited from the decremented inner; TOS fixed
-//   DSCP with the inner ECN bits, or the whole inner TOS (inherit); DF set under pmtudisc (id 0,
-//   RFC 6864), else copied from an IPv4 inner. The outer destination is routed in the underlay.
+//   own destination, as Linux's rt_nexthop); TTL fixed or inherited from the decremented inner;
+//   TOS fixed DSCP with the inner ECN bits, or the whole inner TOS (inherit); DF set under
+//   pmtudisc (id 0, RFC 6864), else copied from an IPv4 inner.
+//   The outer destination is routed in the underlay; for a tunnel bound to a port, through that
+//   port only (UnderlayOnPort). An unbound tunnel whose outer destination routes back into a
+//   tunnel drops it as nested_tunnel (Linux counts a collision).
 //   Drops: no_route, link_down, mode_mismatch, mtu_exceeded, nested_tunnel, no_neighbour,
 //   no_headroom.
 #pragma once
@@ -30,6 +31,26 @@ struct Inner {
   uint32_t dst_be;  // the inner IPv4 destination (remote any without via); 0 for IPv6
 };
 
+// A tunnel bound to a port (`dev portN`) routes its outer packets as Linux does with the link as
+// output interface (ip_route_output_key_hash_rcu with flowi4_oif): routes through other devices
+// are skipped, and if none is left the destination is taken as on-link on that port. This walks
+// the less specific prefixes in the RIB of this loop's FIB copy, which the writer leaves alone
+// until a grace period has passed.
+[[gnu::cold]] inline NextHop UnderlayOnPort(Ctx& ctx, uint32_t dst_be, uint16_t port) noexcept {
+  rte_rib* rib = rte_fib_get_rib(ctx.fib4);
+  for (rte_rib_node* n = rte_rib_lookup(rib, rte_be_to_cpu_32(dst_be)); n != nullptr;
+       n = rte_rib_lookup_parent(n)) {
+    uint64_t id;
+    rte_rib_get_nh(n, &id);
+    const NextHop& nh = ctx.t->nexthops.Get(static_cast<uint32_t>(id));
+    if (nh.kind == NhKind::kPort && nh.port == port) return nh;
+  }
+  NextHop onlink;
+  onlink.kind = NhKind::kPort;
+  onlink.port = port;
+  return onlink;
+}
+
 inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in) noexcept {
   const TunnelRec* tun = ctx.t->tunnels.Get(nh.tunnel);
   if (tun == nullptr) [[unlikely]]
@@ -48,11 +69,16 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in)
     return Dropped(ctx, Drop::no_route);
 
   // The underlay: the outer destination must leave through a port, not another tunnel.
-  const NextHop& u = ctx.t->nexthops.Get(Lookup4(ctx, outer_dst));
+  const NextHop* up = &ctx.t->nexthops.Get(Lookup4(ctx, outer_dst));
+  NextHop bound;
+  if (tun->bound_port != kNoPort && (up->kind != NhKind::kPort || up->port != tun->bound_port))
+      [[unlikely]] {
+    bound = UnderlayOnPort(ctx, outer_dst, tun->bound_port);
+    up = &bound;
+  }
+  const NextHop& u = *up;
   if (u.kind != NhKind::kPort) [[unlikely]]
     return Dropped(ctx, u.kind == NhKind::kTunnel ? Drop::nested_tunnel : Drop::no_route);
-  if (tun->bound_port != kNoPort && u.port != tun->bound_port) [[unlikely]]
-    return Dropped(ctx, Drop::no_route);
   const PortState& port = ctx.t->ports[u.port];
   if (!port.up.load(std::memory_order_relaxed)) [[unlikely]]
     return Dropped(ctx, Drop::link_down);
