@@ -34,7 +34,9 @@ constexpr uint16_t kDefaultMtu = 1500;
 }  // namespace
 
 Gateway::Gateway(dp::Tables& tables, std::vector<PortRef> ports, SetMtuFn set_mtu)
-    : t_(tables), ports_(std::move(ports)), set_mtu_(std::move(set_mtu)) {}
+    : t_(tables), ports_(std::move(ports)), set_mtu_(std::move(set_mtu)) {
+  for (const PortRef& p : ports_) initial_port_mtu_[p.id] = t_.ports[p.id].mtu.load();
+}
 
 absl::Status Gateway::Apply(const Command& c) {
   switch (c.verb) {
@@ -77,10 +79,13 @@ absl::StatusOr<Gateway::IfRef> Gateway::FindIf(absl::string_view name) const {
 }
 
 std::string Gateway::IfName(const IfRef& r) const {
-  if (r.kind == IfKind::kPort) return StrCat("port", r.id);
-  for (const auto& [name, t] : tunnels_)
-    if (t.id == r.id) return name;
-  return "?";
+  if (r.kind == IfKind::kPort) {
+    for (const PortRef& p : ports_)
+      if (p.id == r.id) return p.name;
+    return StrCat("port", r.id);
+  }
+  auto it = tunnel_names_.find(r.id);
+  return it == tunnel_names_.end() ? "?" : it->second;
 }
 
 absl::StatusOr<uint16_t> Gateway::FindPort(absl::string_view name, absl::string_view what) const {
@@ -254,9 +259,9 @@ absl::Status Gateway::RouteAdd(const Command& c, bool replace) {
   }
   if (existing != rib_.end()) {
     ReleaseNh(existing->second.nh_id);
-    existing->second = Route{nh, *nh_id, false};
+    existing->second = Route{nh, *nh_id, false, c.onlink};
   } else {
-    rib_.emplace(key, Route{nh, *nh_id, false});
+    rib_.emplace(key, Route{nh, *nh_id, false, c.onlink});
   }
   return absl::OkStatus();
 }
@@ -499,6 +504,8 @@ absl::Status Gateway::TunnelAdd(const Command& c) {
     ++next_tunnel_id_;
   }
   tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
+  tunnel_names_[id] = c.name;
+  if (tunnel_counters_) t.base = tunnel_counters_(id);
   tunnels_.emplace(c.name, std::move(t));
   return absl::OkStatus();
 }
@@ -594,6 +601,7 @@ absl::Status Gateway::TunnelDel(const Command& c) {
   t_.tunnels.Remove(t.id);
   t_.tunnels.Reclaim();  // after this no worker holds the record or the id
   free_tunnel_ids_.push_back(t.id);
+  tunnel_names_.erase(t.id);
   tunnels_.erase(it);
   return absl::OkStatus();
 }

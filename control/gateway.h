@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "control/command.h"
 #include "control/net.h"
+#include "dataplane/counters.h"
 #include "dataplane/tables/tables.h"
 
 namespace gw::dp {
@@ -55,9 +56,49 @@ class Gateway {
     uint16_t mtu = 1480;
     bool mtu_explicit = false;  // `link set NAME mtu N`; otherwise underlay MTU - 20
     bool up = false;
+    dp::TunnelCounters base;  // counters of the id's earlier owners, subtracted in stats
   };
   const absl::flat_hash_map<std::string, Tunnel>& tunnels() const { return tunnels_; }
   size_t route_count() const { return rib_.size(); }
+
+  // Where per-tunnel counters come from (the workers), so that a reused tunnel id starts at 0.
+  void SetTunnelCounterSource(std::function<dp::TunnelCounters(uint32_t)> fn) {
+    tunnel_counters_ = std::move(fn);
+  }
+  dp::TunnelCounters TunnelCountersOf(const Tunnel& t) const;
+
+  struct LinkView {
+    std::string name;
+    bool is_tunnel;
+    std::string mac;  // empty for tunnels
+    uint16_t mtu;
+    bool up;
+  };
+  struct AddressView {
+    IpPrefix local;
+    std::optional<IpPrefix> peer;
+    std::string dev;
+  };
+  struct RouteView {
+    IpPrefix prefix;
+    std::string dev;
+    std::optional<IpAddr> via;
+    bool kernel;  // made by `addr add`
+    bool onlink;
+  };
+  struct NeighView {
+    IpAddr addr;
+    std::array<uint8_t, 6> lladdr;
+    std::string dev;
+  };
+  std::vector<LinkView> Links() const;
+  std::vector<AddressView> Addresses() const;
+  std::vector<RouteView> Routes() const;  // IPv4 first, then by prefix
+  std::vector<NeighView> Neighbours() const;
+  std::vector<const Tunnel*> SortedTunnels() const;
+  // The running configuration in the command language: loading it into a fresh gatewayd with
+  // the same ports gives the same state.
+  std::string ConfigText() const;
 
  private:
   enum class IfKind { kPort, kTunnel };
@@ -69,6 +110,7 @@ class Gateway {
     dp::NextHop nh;
     uint32_t nh_id;
     bool kernel;  // made by `addr add` (a connected or peer route)
+    bool onlink = false;
   };
   struct Address {
     IpPrefix local;
@@ -117,6 +159,9 @@ class Gateway {
   SetMtuFn set_mtu_;
 
   absl::flat_hash_map<std::string, Tunnel> tunnels_;
+  absl::flat_hash_map<uint32_t, std::string> tunnel_names_;  // id -> name
+  std::function<dp::TunnelCounters(uint32_t)> tunnel_counters_;
+  absl::flat_hash_map<uint16_t, uint16_t> initial_port_mtu_;
   absl::flat_hash_map<uint64_t, std::string> tunnel_by_peer_;  // PeerKeyOf() -> name
   std::vector<uint32_t> free_tunnel_ids_;
   uint32_t next_tunnel_id_ = 0;

@@ -1,6 +1,6 @@
-// gatewayd: EAL → ports and tables → the --config file applied in full → workers launched → the
-// main lcore waits for a signal (the control socket comes here, see docs/) → workers stopped and
-// flushed → ports closed → counters printed.
+// gatewayd: EAL → tables, mempool and ports → the --config file applied in full → control socket
+// → workers launched → the main lcore serves the socket until SIGINT/SIGTERM → workers stopped
+// and flushed → ports closed → counters printed.
 #include <gflags/gflags.h>
 #include <signal.h>
 #include <unistd.h>
@@ -11,11 +11,15 @@
 
 #include "control/config_file.h"
 #include "control/gateway.h"
+#include "control/request.h"
+#include "control/server.h"
 #include "control/stats.h"
 #include "dataplane/dataplane.h"
 
 DEFINE_string(config, "", "config file of commands, applied in full before any port forwards");
-DEFINE_string(socket, "/run/gatewayd.sock", "control socket path (served by the control plane)");
+DEFINE_string(socket, "/run/gatewayd.sock", "control socket (gwctl); empty: none");
+DEFINE_uint32(max_clients, 256, "control socket: connections served at once");
+DEFINE_uint32(client_timeout_ms, 10000, "control socket: an idle connection is closed after this");
 DEFINE_uint32(burst, 32, "RX burst and TX buffer size, packets (1..512)");
 DEFINE_uint32(rxd, 1024, "RX descriptors per queue");
 DEFINE_uint32(txd, 1024, "TX descriptors per queue");
@@ -90,6 +94,10 @@ int main(int argc, char** argv) {
       return dp->SetPortMtu(port, mtu);
     });
 
+    const gw::dp::Dataplane* dpc = dp.get();
+    gw.SetTunnelCounterSource(
+        [dpc](uint32_t id) { return gw::ctl::TunnelTotals(*dpc, id); });
+
     gw::ctl::LoadResult loaded;
     if (!FLAGS_config.empty()) {
       if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
@@ -99,10 +107,29 @@ int main(int argc, char** argv) {
         return rc;
       }
     }
+    gw::ctl::RequestHandler handler(gw, dp.get(), FLAGS_config);
+    std::unique_ptr<gw::ctl::ControlServer> server;
+    if (!FLAGS_socket.empty()) {
+      gw::ctl::ServerOptions so;
+      so.path = FLAGS_socket;
+      so.max_clients = FLAGS_max_clients;
+      so.idle_timeout_ms = static_cast<int>(FLAGS_client_timeout_ms);
+      auto s = gw::ctl::ControlServer::Listen(so, handler);
+      if (!s.ok()) {
+        rc = Fail(std::string(s.status().message()));
+        dp.reset();
+        rte_eal_cleanup();
+        return rc;
+      }
+      server = std::move(*s);
+    }
     gw::ctl::RegisterTelemetry(dp.get());
-    std::printf("gatewayd: %zu port(s), %zu worker(s), %zu command(s) from %s; forwarding\n",
-                dp->ports().size(), dp->workers().size(), loaded.commands,
-                FLAGS_config.empty() ? "no config" : FLAGS_config.c_str());
+    std::printf(
+        "gatewayd: %zu port(s), %zu worker(s), %zu command(s) from %s, control socket %s; "
+        "forwarding\n",
+        dp->ports().size(), dp->workers().size(), loaded.commands,
+        FLAGS_config.empty() ? "no config" : FLAGS_config.c_str(),
+        FLAGS_socket.empty() ? "off" : FLAGS_socket.c_str());
     for (const auto& p : dp->ports()) {
       const auto& mac = dp->tables().ports[p.id].mac.addr_bytes;
       std::printf("  %s: %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u rx / %u tx queue(s)\n",
@@ -112,7 +139,13 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     dp->Launch();
-    while (!g_stop.load()) usleep(50 * 1000);
+    // The main lcore is the control thread: it serves the socket until a signal.
+    if (server) {
+      server->Run(g_stop);
+      server.reset();
+    } else {
+      while (!g_stop.load()) usleep(50 * 1000);
+    }
     dp->Stop();  // workers flush their TX buffers on the way out
 
     gw::ctl::RegisterTelemetry(nullptr);

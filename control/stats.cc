@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dataplane/counters.h"
 
 namespace gw::ctl {
@@ -110,43 +111,45 @@ void RegisterTelemetry(const dp::Dataplane* d) {
                              "Gateway counters: processed, ports, drops by reason, lcores");
 }
 
-void PrintReport(FILE* out, const StatsSnapshot& s, const dp::Dataplane& d, const Gateway& gw) {
-  std::fprintf(out, "%-8s %14s %16s %14s %16s %10s\n", "port", "rx_packets", "rx_bytes",
-               "tx_packets", "tx_bytes", "rx_missed");
+std::string ReportText(const StatsSnapshot& s, const dp::Dataplane&, const Gateway& gw) {
+  std::string out = absl::StrFormat("%-8s %14s %16s %14s %16s %10s\n", "port", "rx_packets",
+                                    "rx_bytes", "tx_packets", "tx_bytes", "rx_missed");
   for (const PortStats& p : s.ports)
-    std::fprintf(out, "%-8s %14lu %16lu %14lu %16lu %10lu\n", p.name.c_str(), p.rx_packets,
-                 p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed);
-  std::fprintf(out, "processed %lu packets\n", s.processed);
+    absl::StrAppendFormat(&out, "%-8s %14u %16u %14u %16u %10u\n", p.name, p.rx_packets,
+                          p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed);
+  absl::StrAppendFormat(&out, "processed %u packets\n", s.processed);
   bool any = false;
   for (size_t i = 0; i < dp::kDropCount; ++i) {
     if (s.drops[i] == 0) continue;
-    if (!any) std::fprintf(out, "drops:\n");
+    if (!any) out += "drops:\n";
     any = true;
-    std::fprintf(out, "  %-18s %12lu  (%s)\n", std::string(dp::kDropNames[i]).c_str(), s.drops[i],
-                 std::string(dp::kDropDescriptions[i]).c_str());
+    absl::StrAppendFormat(&out, "  %-18s %12u  (%s)\n", dp::kDropNames[i], s.drops[i],
+                          dp::kDropDescriptions[i]);
   }
-  if (!any) std::fprintf(out, "drops: none\n");
-  std::vector<const Gateway::Tunnel*> tunnels;
-  for (const auto& [name, t] : gw.tunnels()) tunnels.push_back(&t);
-  std::sort(tunnels.begin(), tunnels.end(),
-            [](const auto* a, const auto* b) { return a->name < b->name; });
+  if (!any) out += "drops: none\n";
   size_t shown = 0;
-  for (const Gateway::Tunnel* t : tunnels) {
-    const dp::TunnelCounters c = TunnelTotals(d, t->id);
+  for (const Gateway::Tunnel* t : gw.SortedTunnels()) {
+    const dp::TunnelCounters c = gw.TunnelCountersOf(*t);
     if (c.encap_packets + c.decap_packets == 0) continue;
     if (shown++ == 0)
-      std::fprintf(out, "%-16s %14s %16s %14s %16s\n", "tunnel", "encap_packets", "encap_bytes",
-                   "decap_packets", "decap_bytes");
+      absl::StrAppendFormat(&out, "%-16s %14s %16s %14s %16s\n", "tunnel", "encap_packets",
+                            "encap_bytes", "decap_packets", "decap_bytes");
     if (shown > 50) {
-      std::fprintf(out, "... (busy tunnels beyond 50 not shown)\n");
+      out += "... (busy tunnels beyond 50 not shown; gwctl -j stats has them all)\n";
       break;
     }
-    std::fprintf(out, "%-16s %14lu %16lu %14lu %16lu\n", t->name.c_str(), c.encap_packets,
-                 c.encap_bytes, c.decap_packets, c.decap_bytes);
+    absl::StrAppendFormat(&out, "%-16s %14u %16u %14u %16u\n", t->name, c.encap_packets,
+                          c.encap_bytes, c.decap_packets, c.decap_bytes);
   }
   for (const LcoreStats& l : s.lcores)
-    std::fprintf(out, "lcore%u: %lu packets, %.1f busy cycles/packet\n", l.lcore, l.packets,
-                 l.packets ? static_cast<double>(l.busy_cycles) / l.packets : 0.0);
+    absl::StrAppendFormat(&out, "lcore%u: %u packets, %.1f busy cycles/packet\n", l.lcore,
+                          l.packets,
+                          l.packets ? static_cast<double>(l.busy_cycles) / l.packets : 0.0);
+  return out;
+}
+
+void PrintReport(FILE* out, const StatsSnapshot& s, const dp::Dataplane& d, const Gateway& gw) {
+  std::fputs(ReportText(s, d, gw).c_str(), out);
 }
 
 }  // namespace gw::ctl

@@ -39,6 +39,9 @@ dp::TunnelCounters TunnelTotals(const dp::Dataplane& dp, uint32_t tunnel_id);
 // no reply touches the dataplane.
 void RegisterTelemetry(const dp::Dataplane* dp);
 
+// Counters for people: ports, drops by reason, busy tunnels, per-lcore load.
+std::string ReportText(const StatsSnapshot& s, const dp::Dataplane& dp, const Gateway& gw);
+
 // The exit report: per-port counters, drops by reason, per-tunnel counters, per-lcore load.
 void PrintReport(FILE* out, const StatsSnapshot& s, const dp::Dataplane& dp, const Gateway& gw);
 

@@ -16,7 +16,7 @@ echo "== gatewayd on net_pcap ports (port0 = underlay, port1 = LAN), $n packets 
 "$gatewayd" -l 0,1 --no-huge --no-pci -m 512 --file-prefix "$prefix" --log-level='*:warning' \
   --vdev="net_pcap0,rx_pcap=$work/in0.pcap,tx_pcap=$work/out0.pcap" \
   --vdev="net_pcap1,rx_pcap=$work/in1.pcap,tx_pcap=$work/out1.pcap" \
-  -- --config="$root/conf/gateway.conf" --idle_sleep_us=100 >"$work/gatewayd.log" 2>&1 &
+  -- --config="$root/conf/gateway.conf" --idle_sleep_us=100 --socket="$work/gatewayd.sock" >"$work/gatewayd.log" 2>&1 &
 pid=$!
 if ! /usr/bin/python3 "$root/scripts/gwstats.py" "$prefix" --wait "$n" >/dev/null; then
   kill -TERM $pid 2>/dev/null || true

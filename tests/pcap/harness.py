@@ -274,7 +274,7 @@ def gatewayd_cmd(gatewayd, tmp, ports, prefix):
            "--file-prefix", prefix, "--log-level=*:notice"]
     for p in range(ports):
         cmd.append(f"--vdev=net_pcap{p},rx_pcap={tmp}/in{p}.pcap,tx_pcap={tmp}/out{p}.pcap")
-    cmd += ["--", f"--config={tmp}/gw.conf", "--idle_sleep_us=50"]
+    cmd += ["--", f"--config={tmp}/gw.conf", "--idle_sleep_us=50", f"--socket={tmp}/gw.sock"]
     return cmd
 
 

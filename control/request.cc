@@ -1,0 +1,277 @@
+#include "control/request.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "control/command.h"
+#include "control/json.h"
+#include "control/stats.h"
+
+namespace gw::ctl {
+namespace {
+
+Reply Error(absl::string_view msg) { return Reply{false, std::string(msg)}; }
+
+bool IsShowWord(absl::string_view w) { return w == "show" || w == "list" || w == "ls" || w == "lst"; }
+
+std::string TunnelModeIproute(TunnelMode m) {
+  switch (m) {
+    case TunnelMode::kIpip:
+      return "ip/ip";
+    case TunnelMode::kSit:
+      return "ipv6/ip";
+    case TunnelMode::kAny:
+      return "any/ip";
+  }
+  return "?";
+}
+
+std::string PrefixText(const IpPrefix& p) {
+  return p.len == p.addr.max_len() ? p.addr.ToString() : p.ToString();
+}
+
+}  // namespace
+
+RequestHandler::RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path)
+    : gw_(gw), dp_(dp), config_path_(std::move(config_path)) {}
+
+Reply RequestHandler::Handle(absl::string_view line) {
+  for (char c : line)
+    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
+      return Error("request holds control characters");
+  std::vector<absl::string_view> t = Tokenize(line);
+  bool json = false;
+  if (!t.empty() && (t[0] == "-j" || t[0] == "-json")) {
+    json = true;
+    t.erase(t.begin());
+  }
+  if (!t.empty() && t[0] == "ip") t.erase(t.begin());
+  if (t.empty()) return Error("empty command");
+  const absl::string_view obj = t[0];
+  if (obj == "stats") {
+    if (t.size() > 1) return Error(absl::StrCat("unknown word \"", t[1], "\" after stats"));
+    return Stats(json);
+  }
+  if (obj == "config") {
+    if (t.size() >= 2 && IsShowWord(t[1])) {
+      if (t.size() > 2) return Error(absl::StrCat("unknown word \"", t[2], "\" after config show"));
+      return Reply{true, gw_.ConfigText()};
+    }
+    if (t.size() >= 2 && t[1] == "save") return ConfigSave({t.begin() + 2, t.end()});
+    return Error("config: expected show or save [FILE]");
+  }
+  // `link`, `link show`, `tunnel show NAME`, ...: reads. Everything else is a change.
+  const bool bare = t.size() == 1;
+  if (bare || IsShowWord(t[1])) {
+    std::vector<absl::string_view> args(t.begin() + (bare ? 1 : 2), t.end());
+    return Show(obj, args, json);
+  }
+  absl::StatusOr<Command> cmd = ParseCommand(t);
+  if (!cmd.ok()) return Error(cmd.status().message());
+  if (absl::Status s = gw_.Apply(*cmd); !s.ok()) return Error(s.message());
+  return Reply{true, ""};
+}
+
+Reply RequestHandler::Show(absl::string_view obj, const std::vector<absl::string_view>& args,
+                           bool json) {
+  auto is = [obj](absl::string_view full, size_t min) {
+    return obj.size() >= min && obj.size() <= full.size() && full.substr(0, obj.size()) == obj;
+  };
+  Json j;
+  std::string text;
+  if (is("link", 1)) {
+    if (!args.empty()) return Error(absl::StrCat("unknown word \"", args[0], "\" after link show"));
+    j.BeginArray();
+    int i = 0;
+    for (const Gateway::LinkView& l : gw_.Links()) {
+      j.BeginObject().Key("name").String(l.name).Key("kind").String(l.is_tunnel ? "tunnel" : "port");
+      j.Key("mac");
+      if (l.is_tunnel) {
+        j.Null();
+      } else {
+        j.String(l.mac);
+      }
+      j.Key("mtu").Uint(l.mtu).Key("up").Bool(l.up).EndObject();
+      absl::StrAppend(&text, ++i, ": ", l.name, ": <", l.up ? "UP" : "DOWN", "> mtu ", l.mtu,
+                      l.is_tunnel ? " link/ipip" : absl::StrCat(" link/ether ", l.mac), "\n");
+    }
+    j.EndArray();
+  } else if (obj == "addr" || is("address", 1)) {
+    if (!args.empty()) return Error(absl::StrCat("unknown word \"", args[0], "\" after addr show"));
+    j.BeginArray();
+    for (const Gateway::AddressView& a : gw_.Addresses()) {
+      j.BeginObject().Key("dev").String(a.dev).Key("family").String(a.local.addr.family == 4 ? "inet" : "inet6");
+      j.Key("local").String(a.local.addr.ToString()).Key("prefixlen").Uint(a.local.len);
+      j.Key("peer");
+      if (a.peer) {
+        j.String(PrefixText(*a.peer));
+      } else {
+        j.Null();
+      }
+      j.EndObject();
+      absl::StrAppend(&text, a.dev, ": ", a.local.addr.family == 4 ? "inet " : "inet6 ",
+                      a.peer ? a.local.addr.ToString() : a.local.ToString(),
+                      a.peer ? absl::StrCat(" peer ", a.peer->ToString()) : "", "\n");
+    }
+    j.EndArray();
+  } else if (is("tunnel", 1) || obj == "tunl") {
+    if (args.size() > 1) return Error(absl::StrCat("unknown word \"", args[1], "\" after tunnel show NAME"));
+    j.BeginArray();
+    bool found = args.empty();
+    for (const Gateway::Tunnel* t : gw_.SortedTunnels()) {
+      if (!args.empty() && t->name != args[0]) continue;
+      found = true;
+      const std::string dev = t->dev ? absl::StrCat("port", *t->dev) : "";
+      const std::string tos = t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos));
+      j.BeginObject().Key("name").String(t->name).Key("mode").String(TunnelModeName(t->mode));
+      j.Key("local").String(t->local.ToString()).Key("remote").String(t->remote.ToString());
+      j.Key("ttl");
+      if (t->ttl == 0) {
+        j.String("inherit");
+      } else {
+        j.Uint(t->ttl);
+      }
+      j.Key("tos");
+      if (t->tos < 0) {
+        j.String("inherit");
+      } else {
+        j.Uint(static_cast<uint64_t>(t->tos));
+      }
+      j.Key("pmtudisc").Bool(t->pmtudisc).Key("dev");
+      if (t->dev) {
+        j.String(dev);
+      } else {
+        j.Null();
+      }
+      j.Key("mtu").Uint(t->mtu).Key("up").Bool(t->up).EndObject();
+      absl::StrAppend(&text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
+                      t->remote.ToString(), " local ", t->local.ToString(),
+                      t->dev ? absl::StrCat(" dev ", dev) : "", " ttl ",
+                      t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ", tos,
+                      t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
+    }
+    j.EndArray();
+    if (!found) return Error(absl::StrCat("unknown tunnel \"", args[0], "\""));
+  } else if (is("route", 1)) {
+    if (!args.empty()) return Error(absl::StrCat("unknown word \"", args[0], "\" after route show"));
+    j.BeginArray();
+    for (const Gateway::RouteView& r : gw_.Routes()) {
+      j.BeginObject().Key("prefix").String(r.prefix.ToString()).Key("dev").String(r.dev);
+      j.Key("via");
+      if (r.via) {
+        j.String(r.via->ToString());
+      } else {
+        j.Null();
+      }
+      j.Key("proto").String(r.kernel ? "kernel" : "static").Key("onlink").Bool(r.onlink).EndObject();
+      absl::StrAppend(&text, r.prefix.len == 0 ? "default" : PrefixText(r.prefix),
+                      r.via ? absl::StrCat(" via ", r.via->ToString()) : "", " dev ", r.dev,
+                      r.kernel ? " proto kernel scope link" : "", r.onlink ? " onlink" : "", "\n");
+    }
+    j.EndArray();
+  } else if (is("neighbour", 1) || is("neighbor", 1)) {
+    if (!args.empty()) return Error(absl::StrCat("unknown word \"", args[0], "\" after neigh show"));
+    j.BeginArray();
+    for (const Gateway::NeighView& n : gw_.Neighbours()) {
+      j.BeginObject().Key("dst").String(n.addr.ToString()).Key("dev").String(n.dev);
+      j.Key("lladdr").String(MacToString(n.lladdr)).Key("state").String("PERMANENT").EndObject();
+      absl::StrAppend(&text, n.addr.ToString(), " dev ", n.dev, " lladdr ", MacToString(n.lladdr),
+                      " PERMANENT\n");
+    }
+    j.EndArray();
+  } else {
+    return Error(absl::StrCat("unknown command \"", obj,
+                              "\" (link, addr, tunnel, route, neigh, stats, config)"));
+  }
+  return Reply{true, json ? j.Take() : text};
+}
+
+Reply RequestHandler::Stats(bool json) {
+  if (dp_ == nullptr) return Error("no dataplane to read counters from");
+  const StatsSnapshot s = TakeSnapshot(*dp_);
+  if (!json) return Reply{true, ReportText(s, *dp_, gw_)};
+  Json j;
+  j.BeginObject().Key("ports").BeginArray();
+  for (const PortStats& p : s.ports)
+    j.BeginObject()
+        .Key("name").String(p.name)
+        .Key("rx_packets").Uint(p.rx_packets)
+        .Key("rx_bytes").Uint(p.rx_bytes)
+        .Key("tx_packets").Uint(p.tx_packets)
+        .Key("tx_bytes").Uint(p.tx_bytes)
+        .Key("rx_missed").Uint(p.rx_missed)
+        .EndObject();
+  j.EndArray().Key("tunnels").BeginArray();
+  for (const Gateway::Tunnel* t : gw_.SortedTunnels()) {
+    const dp::TunnelCounters c = gw_.TunnelCountersOf(*t);
+    j.BeginObject()
+        .Key("name").String(t->name)
+        .Key("encap_packets").Uint(c.encap_packets)
+        .Key("encap_bytes").Uint(c.encap_bytes)
+        .Key("decap_packets").Uint(c.decap_packets)
+        .Key("decap_bytes").Uint(c.decap_bytes)
+        .EndObject();
+  }
+  j.EndArray().Key("drops").BeginObject();
+  for (size_t i = 0; i < dp::kDropCount; ++i) j.Key(absl::string_view(dp::kDropNames[i].data(), dp::kDropNames[i].size())).Uint(s.drops[i]);
+  j.EndObject().Key("lcores").BeginArray();
+  for (const LcoreStats& l : s.lcores)
+    j.BeginObject()
+        .Key("lcore").Uint(l.lcore)
+        .Key("packets").Uint(l.packets)
+        .Key("busy_cycles").Uint(l.busy_cycles)
+        .Key("cycles_per_packet").Double(l.packets ? static_cast<double>(l.busy_cycles) / l.packets : 0)
+        .EndObject();
+  j.EndArray().Key("processed").Uint(s.processed).EndObject();
+  return Reply{true, j.Take()};
+}
+
+Reply RequestHandler::ConfigSave(const std::vector<absl::string_view>& args) {
+  if (args.size() > 1) return Error(absl::StrCat("unknown word \"", args[1], "\" after config save FILE"));
+  const std::string path = args.empty() ? config_path_ : std::string(args[0]);
+  if (path.empty())
+    return Error("config save: gatewayd was started without --config; name a FILE");
+  if (absl::Status s = WriteFileAtomically(path, gw_.ConfigText()); !s.ok()) return Error(s.message());
+  return Reply{true, absl::StrCat("saved to ", path, "\n")};
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view text) {
+  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  auto fail = [&](const char* what) {
+    const int e = errno;
+    unlink(tmp.c_str());
+    return absl::InternalError(absl::StrCat("config save: ", what, " ", path, ": ", std::strerror(e)));
+  };
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail("cannot create a file beside");
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      return fail("cannot write");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) {
+    close(fd);
+    return fail("cannot fsync");
+  }
+  close(fd);
+  if (rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename onto");
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gw::ctl

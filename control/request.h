@@ -1,0 +1,42 @@
+// One request of the control protocol, as gwctl sends it and the socket server receives it: a
+// command line, optionally starting with -j for JSON output. Configuration commands go through
+// ParseCommand and Gateway::Apply, the very path the config file takes; the rest are reads:
+//
+//   link|addr|route|neigh [show]   tunnel show [NAME]   stats   config show   config save [FILE]
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "control/gateway.h"
+#include "dataplane/dataplane.h"
+
+namespace gw::ctl {
+
+struct Reply {
+  bool ok = true;
+  std::string body;  // output (ok) or the one-line error (not ok)
+};
+
+class RequestHandler {
+ public:
+  // `dp` may be null (no stats then); `config_path` is the default for `config save`.
+  RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path);
+
+  Reply Handle(absl::string_view line);
+
+ private:
+  Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
+  Reply Stats(bool json);
+  Reply ConfigSave(const std::vector<absl::string_view>& args);
+
+  Gateway& gw_;
+  const dp::Dataplane* dp_;
+  std::string config_path_;
+};
+
+// Writes `text` to `path` atomically: a temporary file beside it, fsync, rename, fsync the
+// directory. A reader sees the old file or the new one, never a torn one.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view text);
+
+}  // namespace gw::ctl

@@ -1,0 +1,222 @@
+#include "control/server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace gw::ctl {
+namespace {
+
+absl::Status Errno(absl::string_view what, const std::string& path) {
+  return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Listen(const ServerOptions& opts,
+                                                                     RequestHandler& handler) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (opts.path.empty() || opts.path.size() >= sizeof(addr.sun_path))
+    return absl::InvalidArgumentError(absl::StrCat("bad --socket path \"", opts.path, "\""));
+  std::memcpy(addr.sun_path, opts.path.c_str(), opts.path.size() + 1);
+
+  // A live daemon on this path keeps it; a stale socket file from a dead one is replaced.
+  const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe >= 0) {
+    const bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(probe);
+    if (live)
+      return absl::AlreadyExistsError(
+          absl::StrCat("control socket ", opts.path, " is served by a running gatewayd"));
+  }
+  unlink(opts.path.c_str());
+
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Errno("cannot create socket for", opts.path);
+  // Only root and the socket's group may change the gateway.
+  const mode_t old_mask = umask(0117);
+  const int rc = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  umask(old_mask);
+  if (rc != 0) {
+    absl::Status s = Errno("cannot bind", opts.path);
+    close(fd);
+    return s;
+  }
+  if (chmod(opts.path.c_str(), 0660) != 0 || listen(fd, 128) != 0) {
+    absl::Status s = Errno("cannot listen on", opts.path);
+    close(fd);
+    unlink(opts.path.c_str());
+    return s;
+  }
+  return std::unique_ptr<ControlServer>(new ControlServer(opts, handler, fd));
+}
+
+ControlServer::ControlServer(const ServerOptions& opts, RequestHandler& handler, int fd)
+    : opts_(opts), handler_(handler), listen_fd_(fd) {}
+
+ControlServer::~ControlServer() {
+  for (auto& c : clients_) close(c->fd);
+  close(listen_fd_);
+  unlink(opts_.path.c_str());
+}
+
+void ControlServer::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) PollOnce(100);
+}
+
+void ControlServer::PollOnce(int timeout_ms) {
+  std::vector<pollfd> fds;
+  fds.reserve(clients_.size() + 1);
+  fds.push_back({listen_fd_, POLLIN, 0});
+  for (const auto& c : clients_) {
+    short ev = c->closing ? 0 : POLLIN;
+    if (c->out_off < c->out.size()) ev |= POLLOUT;
+    fds.push_back({c->fd, ev, 0});
+  }
+  if (poll(fds.data(), fds.size(), timeout_ms) < 0) return;  // EINTR: a signal, look at stop
+  if (fds[0].revents & POLLIN) Accept();
+  const auto now = std::chrono::steady_clock::now();
+  for (size_t i = 1; i < fds.size(); ++i) {
+    Client& c = *clients_[i - 1];
+    if (fds[i].revents & (POLLERR | POLLNVAL)) {
+      c.closing = true;
+      c.out.clear();
+      c.out_off = 0;
+      continue;
+    }
+    if (fds[i].revents & (POLLIN | POLLHUP)) Read(c);
+    if (fds[i].revents & POLLOUT) Write(c);
+    if (!c.closing && now - c.last > std::chrono::milliseconds(opts_.idle_timeout_ms)) {
+      c.closing = true;  // a client that says nothing goes
+      c.out.clear();
+      c.out_off = 0;
+    }
+  }
+  // Drop the clients that are done.
+  for (size_t i = 0; i < clients_.size();) {
+    Client& c = *clients_[i];
+    if (c.closing && c.out_off >= c.out.size()) {
+      close(c.fd);
+      clients_.erase(clients_.begin() + static_cast<long>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
+void ControlServer::Accept() {
+  for (;;) {
+    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    auto c = std::make_unique<Client>();
+    c->fd = fd;
+    c->last = std::chrono::steady_clock::now();
+    if (clients_.size() >= opts_.max_clients) {
+      Frame(*c, false, absl::StrCat("too many clients (", opts_.max_clients, "), try again"));
+      c->closing = true;
+      Write(*c);
+      close(fd);
+      continue;
+    }
+    clients_.push_back(std::move(c));
+  }
+}
+
+void ControlServer::Read(Client& c) {
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = recv(c.fd, buf, sizeof(buf), 0);
+    if (n == 0) {  // the client is done sending; answer what it asked, then close
+      c.closing = true;
+      break;
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        c.closing = true;
+        c.out.clear();
+        c.out_off = 0;
+      }
+      break;
+    }
+    c.last = std::chrono::steady_clock::now();
+    c.in.append(buf, static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t nl; (nl = c.in.find('\n', start)) != std::string::npos; start = nl + 1) {
+      std::string_view line(c.in.data() + start, nl - start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.size() > opts_.max_request) {
+        Frame(c, false, absl::StrCat("request longer than ", opts_.max_request, " bytes"));
+        c.closing = true;
+        break;
+      }
+      Serve(c, line);
+    }
+    c.in.erase(0, start);
+    if (c.closing) break;
+    if (c.in.size() > opts_.max_request) {
+      Frame(c, false, absl::StrCat("request longer than ", opts_.max_request, " bytes"));
+      c.closing = true;
+      c.in.clear();
+      break;
+    }
+  }
+  Write(c);
+}
+
+void ControlServer::Serve(Client& c, std::string_view line) {
+  if (line == "@batch") {
+    c.batch = true;
+    Frame(c, true, "");
+    return;
+  }
+  if (c.batch && c.failed) {
+    Frame(c, false, "skipped: an earlier command of this batch failed");
+    return;
+  }
+  Reply r = handler_.Handle(absl::string_view(line.data(), line.size()));
+  if (!r.ok) c.failed = true;
+  Frame(c, r.ok, r.body);
+}
+
+void ControlServer::Frame(Client& c, bool ok, std::string_view body) {
+  if (ok) {
+    absl::StrAppend(&c.out, "ok ", body.size(), "\n");
+    c.out.append(body);
+  } else {
+    absl::StrAppend(&c.out, "error ", body.size() + 1, "\n");
+    c.out.append(body);
+    c.out += '\n';
+  }
+}
+
+void ControlServer::Write(Client& c) {
+  while (c.out_off < c.out.size()) {
+    const ssize_t n = send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off,
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {  // gone mid-reply: forget it
+        c.closing = true;
+        c.out.clear();
+        c.out_off = 0;
+      }
+      return;
+    }
+    c.out_off += static_cast<size_t>(n);
+    c.last = std::chrono::steady_clock::now();  // a client reading a long reply is not idle
+  }
+  c.out.clear();
+  c.out_off = 0;
+}
+
+}  // namespace gw::ctl
