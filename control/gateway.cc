@@ -129,12 +129,18 @@ absl::StatusOr<uint32_t> Gateway::AcquireNh(const dp::NextHop& nh) {
     ++it->second.refs;
     return it->second.id;
   }
+  // A freed id may still be in a FIB copy some worker is reading until its grace period is over:
+  // take a fresh id rather than wait for it.
   uint32_t id;
-  if (!free_nh_ids_.empty()) {
-    id = free_nh_ids_.back();
-    free_nh_ids_.pop_back();
+  if (!free_nh_ids_.empty() && t_.rcu.Passed(free_nh_ids_.front().token)) {
+    id = free_nh_ids_.front().id;
+    free_nh_ids_.pop_front();
   } else if (next_nh_id_ < t_.nexthops.capacity()) {
     id = next_nh_id_++;
+  } else if (!free_nh_ids_.empty()) {
+    t_.rcu.WaitFor(free_nh_ids_.front().token);
+    id = free_nh_ids_.front().id;
+    free_nh_ids_.pop_front();
   } else {
     return absl::ResourceExhaustedError(
         StrCat("next-hop table full (", t_.nexthops.capacity(), "; raise --nexthops)"));
@@ -145,12 +151,12 @@ absl::StatusOr<uint32_t> Gateway::AcquireNh(const dp::NextHop& nh) {
 }
 
 void Gateway::ReleaseNh(uint32_t id) {
-  // Only called once no FIB entry points at `id` any more: ApplyFib has published the change and
-  // waited out the readers of the old table copy.
+  // Called once the active FIB copy no longer points at `id`; the other copy may, for readers
+  // still inside it, until a grace period has passed: the id is reused only after that.
   auto it = nh_ids_.find(t_.nexthops.Get(id));
   if (it == nh_ids_.end() || it->second.id != id) return;
   if (--it->second.refs == 0) {
-    free_nh_ids_.push_back(id);
+    free_nh_ids_.push_back({id, t_.rcu.Start()});
     nh_ids_.erase(it);
   }
 }
@@ -582,6 +588,9 @@ absl::Status Gateway::TunnelDel(const Command& c) {
     ops.push_back({h, after, dp::kNhLocal});
   }
   if (absl::Status s = ApplyFib(ops); !s.ok()) return s;
+  // Once this returns no worker can route into the tunnel any more.
+  t_.route4.Barrier();
+  t_.route6.Barrier();
 
   for (const IpPrefix& p : dead_routes) {
     ReleaseNh(rib_.at(p).nh_id);
@@ -599,7 +608,7 @@ absl::Status Gateway::TunnelDel(const Command& c) {
   (void)t_.peers.Delete(&key);
   tunnel_by_peer_.erase(PeerKeyOf(t));
   t_.tunnels.Remove(t.id);
-  t_.tunnels.Reclaim();  // after this no worker holds the record or the id
+  t_.tunnels.Barrier();  // after this no worker holds the record or the id
   free_tunnel_ids_.push_back(t.id);
   tunnel_names_.erase(t.id);
   tunnels_.erase(it);

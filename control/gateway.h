@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -175,7 +176,11 @@ class Gateway {
     uint32_t refs;
   };
   absl::flat_hash_map<dp::NextHop, NhEntry> nh_ids_;
-  std::vector<uint32_t> free_nh_ids_;
+  struct FreeNh {
+    uint32_t id;
+    uint64_t token;  // reusable once every worker has passed this (rcu.Passed)
+  };
+  std::deque<FreeNh> free_nh_ids_;  // oldest first
   uint32_t next_nh_id_ = dp::kNhLocal + 1;
 
   absl::flat_hash_map<std::pair<uint16_t, IpAddr>, std::array<uint8_t, 6>> neigh_;

@@ -58,10 +58,31 @@ int LeftRightLpm<B>::ApplyTo(Table* t, std::span<const Op> ops, size_t* failed_a
 }
 
 template <typename B>
+void LeftRightLpm<B>::CatchUp() {
+  if (pending_.empty()) return;
+  rcu_.WaitFor(pending_token_);  // no worker is inside the idle copy any more
+  size_t failed_at = 0;
+  if (int rc = ApplyTo(copies_[active_.load(std::memory_order_relaxed) ^ 1], pending_, &failed_at);
+      rc < 0) {
+    // Both copies had the same history and got the same ops: this cannot diverge unless memory
+    // is corrupt. Refuse to run with two different route tables.
+    std::fprintf(stderr, "gatewayd: route table copies diverged (%s); aborting\n",
+                 rte_strerror(-rc));
+    std::abort();
+  }
+  pending_.clear();
+}
+
+template <typename B>
+void LeftRightLpm<B>::Barrier() {
+  CatchUp();
+}
+
+template <typename B>
 absl::Status LeftRightLpm<B>::Apply(std::span<const Op> ops) {
   if (ops.empty()) return absl::OkStatus();
-  const uint32_t active = active_.load(std::memory_order_relaxed);
-  const uint32_t idle = active ^ 1;
+  CatchUp();
+  const uint32_t idle = active_.load(std::memory_order_relaxed) ^ 1;
   size_t failed_at = 0;
   if (int rc = ApplyTo(copies_[idle], ops, &failed_at); rc < 0) {
     if (rc == -ENOSPC)
@@ -70,14 +91,8 @@ absl::Status LeftRightLpm<B>::Apply(std::span<const Op> ops) {
     return absl::InternalError(absl::StrCat("route table update failed: ", rte_strerror(-rc)));
   }
   active_.store(idle, std::memory_order_release);
-  rcu_.Synchronize();  // no worker is inside the old copy any more
-  if (int rc = ApplyTo(copies_[active], ops, &failed_at); rc < 0) {
-    // Both copies had the same history and got the same ops: this cannot diverge unless memory
-    // is corrupt. Refuse to run with two different route tables.
-    std::fprintf(stderr, "gatewayd: route table copies diverged (%s); aborting\n",
-                 rte_strerror(-rc));
-    std::abort();
-  }
+  pending_.assign(ops.begin(), ops.end());
+  pending_token_ = rcu_.Start();
   return absl::OkStatus();
 }
 

@@ -7,9 +7,10 @@
 //
 // DPDK 22.11's rte_fib and rte_fib6 have no RCU support: a delete frees tbl8 groups a reader may
 // still be walking. So each table is kept twice (left-right): the writer
-// applies a batch of changes to the idle copy, publishes it with one atomic store, waits for a
-// grace period (no worker can still be inside the old copy), then replays the batch on the old
-// copy. Readers take the active copy once per poll loop and never see a half-applied batch. The cost
+// applies a batch of changes to the idle copy and publishes it with one atomic store; the batch is
+// replayed on the old copy once a grace period has passed (no worker can still be inside it) —
+// at the latest when the next batch comes, so a stream of changes waits for readers only when it
+// outruns them. Readers take the active copy once per poll loop and never see a half-applied batch. The cost
 // is twice the memory and twice the write work; lookups cost nothing extra.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "dataplane/dpdk.h"
@@ -75,16 +77,25 @@ class LeftRightLpm {
   // (rte_fib's lookup takes a non-const pointer; workers never write through it.)
   Table* Reader() const noexcept { return copies_[active_.load(std::memory_order_acquire)]; }
 
-  // Writer (control thread only): all of `ops` or none of them.
+  // Writer (control thread only): all of `ops` or none of them. Readers see the change from
+  // their next poll loop; until a grace period has passed some may still be in the previous copy.
   absl::Status Apply(std::span<const Op> ops);
+  // Writer: returns once no reader can be in a copy without the last Apply's changes.
+  void Barrier();
 
  private:
+  // Brings the idle copy up to date with the active one: waits until no reader can be in it,
+  // then replays the ops that went into the active copy last time.
+  void CatchUp();
+
   // Applies ops to one copy; on failure undoes what it did and returns the failing op's errno.
   int ApplyTo(Table* t, std::span<const Op> ops, size_t* failed_at);
 
   const Rcu& rcu_;
   std::array<Table*, 2> copies_{};
   std::atomic<uint32_t> active_{0};
+  std::vector<Op> pending_;  // applied to the active copy, not yet to the idle one
+  uint64_t pending_token_ = 0;
 };
 
 using Route4Table = LeftRightLpm<Fib4Backend>;

@@ -30,24 +30,30 @@ TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
 
 TunnelTable::~TunnelTable() {
   for (uint32_t i = 0; i < capacity_; ++i) delete slots_[i].load(std::memory_order_relaxed);
-  for (const TunnelRec* r : retired_) delete r;
+  for (const Retired& r : retired_) delete r.rec;
 }
 
 void TunnelTable::Publish(std::unique_ptr<TunnelRec> rec) {
   const uint32_t id = rec->id;
   const TunnelRec* old = slots_[id].exchange(rec.release(), std::memory_order_acq_rel);
-  if (old != nullptr) retired_.push_back(old);
+  if (old != nullptr) retired_.push_back({old, rcu_.Start()});
 }
 
 void TunnelTable::Remove(uint32_t id) {
   const TunnelRec* old = slots_[id].exchange(nullptr, std::memory_order_acq_rel);
-  if (old != nullptr) retired_.push_back(old);
+  if (old != nullptr) retired_.push_back({old, rcu_.Start()});
 }
 
 void TunnelTable::Reclaim() {
+  size_t n = 0;
+  while (n < retired_.size() && rcu_.Passed(retired_[n].token)) delete retired_[n++].rec;
+  retired_.erase(retired_.begin(), retired_.begin() + static_cast<long>(n));
+}
+
+void TunnelTable::Barrier() {
   if (retired_.empty()) return;
-  rcu_.Synchronize();
-  for (const TunnelRec* r : retired_) delete r;
+  rcu_.WaitFor(retired_.back().token);
+  for (const Retired& r : retired_) delete r.rec;
   retired_.clear();
 }
 

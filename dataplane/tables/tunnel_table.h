@@ -54,14 +54,20 @@ class TunnelTable {
   void Publish(std::unique_ptr<TunnelRec> rec);
   // Writer: empty the slot.
   void Remove(uint32_t id);
-  // Writer: frees retired records once no worker can still hold them. Called after each change.
+  // Writer: frees the retired records no worker can still hold, without waiting.
   void Reclaim();
+  // Writer: waits until no worker can hold any retired record, and frees them all.
+  void Barrier();
 
  private:
   const Rcu& rcu_;
   uint32_t capacity_;
   std::unique_ptr<std::atomic<const TunnelRec*>[]> slots_;
-  std::vector<const TunnelRec*> retired_;
+  struct Retired {
+    const TunnelRec* rec;
+    uint64_t token;
+  };
+  std::vector<Retired> retired_;  // oldest first
 };
 
 }  // namespace gw::dp
