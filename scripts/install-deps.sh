@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential g++ meson ninja-build pkg-config
-  libdpdk-dev dpdk            # DPDK 22.11: libraries, PMDs (net_pcap, net_tap, net_ring, net_null), testpmd
+  libdpdk-dev dpdk dpdk-dev   # DPDK 22.11: libraries, PMDs (net_pcap, net_tap, net_ring, net_null); dpdk-testpmd
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
