@@ -236,12 +236,7 @@ absl::Status Gateway::RouteAdd(const Command& c, bool replace) {
         return InvalidArgumentError(StrCat("address family mismatch: via ", Quote(c.via->ToString()),
                                            " for prefix ", key.ToString()));
       if (!c.onlink) {
-        bool onlink = false;
-        for (const Address& a : addrs_)
-          if (a.dev.kind == IfKind::kPort && a.dev.id == dev.id && a.kernel_route &&
-              a.kernel_route->Contains(*c.via))
-            onlink = true;
-        if (!onlink)
+        if (!OnConnectedNetwork(static_cast<uint16_t>(dev.id), *c.via))
           return InvalidArgumentError(StrCat("gateway ", Quote(c.via->ToString()),
                                              " is not on a connected network of ", *c.dev,
                                              " (add \"onlink\" if it is)"));
@@ -270,6 +265,14 @@ absl::Status Gateway::RouteAdd(const Command& c, bool replace) {
     rib_.emplace(key, Route{nh, *nh_id, false, c.onlink});
   }
   return absl::OkStatus();
+}
+
+bool Gateway::OnConnectedNetwork(uint16_t port, const IpAddr& a) const {
+  for (const Address& addr : addrs_)
+    if (addr.dev.kind == IfKind::kPort && addr.dev.id == port && addr.kernel_route &&
+        addr.kernel_route->Contains(a))
+      return true;
+  return false;
 }
 
 absl::Status Gateway::RouteDel(const Command& c) {
@@ -406,6 +409,7 @@ absl::Status Gateway::NeighSet(const Command& c, bool replace) {
   if (absl::Status s = t_.neighbours.Set(&k, dp::PackMac(mac)); !s.ok())
     return absl::ResourceExhaustedError(
         StrCat("neighbour table full (", t_.sizes.neighbours, "; raise --neighbours)"));
+  t_.neigh_gen.fetch_add(1, std::memory_order_release);  // workers drop their cached answers
   neigh_[key] = c.lladdr;
   return absl::OkStatus();
 }
@@ -419,6 +423,7 @@ absl::Status Gateway::NeighDel(const Command& c) {
   const dp::NeighKey k = c.addr.family == 4 ? dp::NeighKey4(*port, c.addr.v4_be())
                                             : dp::NeighKey6(*port, c.addr.b.data());
   if (absl::Status s = t_.neighbours.Delete(&k); !s.ok()) return s;
+  t_.neigh_gen.fetch_add(1, std::memory_order_release);
   neigh_.erase(it);
   return absl::OkStatus();
 }
@@ -509,6 +514,7 @@ absl::Status Gateway::TunnelAdd(const Command& c) {
   } else {
     ++next_tunnel_id_;
   }
+  t_.peer_gen.fetch_add(1, std::memory_order_release);  // (any, local) may have been cached
   tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
   tunnel_names_[id] = c.name;
   if (tunnel_counters_) t.base = tunnel_counters_(id);
@@ -548,6 +554,7 @@ absl::Status Gateway::TunnelChange(const Command& c) {
   t_.tunnels.Publish(BuildRec(t));
   if (rekey) {
     (void)t_.peers.Delete(&old_key);
+    t_.peer_gen.fetch_add(1, std::memory_order_release);
     tunnel_by_peer_.erase(PeerKeyOf(old));
     tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
   }
@@ -606,6 +613,7 @@ absl::Status Gateway::TunnelDel(const Command& c) {
 
   const dp::PeerKey key = DpPeerKey(t);
   (void)t_.peers.Delete(&key);
+  t_.peer_gen.fetch_add(1, std::memory_order_release);
   tunnel_by_peer_.erase(PeerKeyOf(t));
   t_.tunnels.Remove(t.id);
   t_.tunnels.Barrier();  // after this no worker holds the record or the id

@@ -85,6 +85,8 @@ class Gateway {
     std::string dev;
     std::optional<IpAddr> via;
     bool kernel;  // made by `addr add`
+    // Given `onlink`, or its gateway is on no connected network of the port any more (the
+    // address or its route went away after the route was added): either way an on-link route.
     bool onlink;
   };
   struct NeighView {
@@ -140,6 +142,8 @@ class Gateway {
   absl::StatusOr<IfRef> FindIf(absl::string_view name) const;
   std::string IfName(const IfRef& r) const;
   absl::StatusOr<uint16_t> FindPort(absl::string_view name, absl::string_view what) const;
+  // Whether `a` lies in a connected network (an address's own route) of `port`.
+  bool OnConnectedNetwork(uint16_t port, const IpAddr& a) const;
 
   // What the FIB should hold for `p` given the RIB and the local addresses.
   uint32_t Desired(const IpPrefix& p) const;

@@ -1,5 +1,6 @@
 // The read side of Gateway: what `gwctl ... show` and `config show` print.
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "control/gateway.h"
@@ -65,7 +66,18 @@ std::vector<Gateway::RouteView> Gateway::Routes() const {
   std::vector<RouteView> v;
   v.reserve(sorted.size());
   for (const auto& [p, r] : sorted) {
-    RouteView rv{p, "", std::nullopt, r->kernel, r->onlink};
+    bool onlink = r->onlink;
+    if (!onlink && r->nh.kind == dp::NhKind::kPort && r->nh.gw_family != 0) {
+      IpAddr via;
+      via.family = r->nh.gw_family;
+      if (via.family == 4) {
+        std::memcpy(via.b.data(), &r->nh.gw4_be, 4);
+      } else {
+        via.b = r->nh.gw6;
+      }
+      onlink = !OnConnectedNetwork(r->nh.port, via);
+    }
+    RouteView rv{p, "", std::nullopt, r->kernel, onlink};
     if (r->nh.kind == dp::NhKind::kPort) {
       rv.dev = IfName({IfKind::kPort, r->nh.port});
     } else {

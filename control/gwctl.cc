@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -93,25 +95,30 @@ class Replies {
   std::string buf_;
 };
 
-void SendAll(int fd, absl::string_view data) {
+// False if the daemon closed its end: it may still have left a reply (e.g. "too many clients")
+// that the caller should read before giving up.
+bool SendAll(int fd, absl::string_view data) {
   while (!data.empty()) {
     const ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EPIPE || errno == ECONNRESET) return false;
       Die(2, absl::StrCat("lost gatewayd: ", std::strerror(errno)));
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
 }
 
 int RunOne(const std::vector<std::string>& words) {
   const int fd = Connect(SocketPath());
   std::string line = absl::StrCat(FLAGS_j ? "-j " : "", absl::StrJoin(words, " "), "\n");
-  SendAll(fd, line);
+  const bool sent = SendAll(fd, line);
   Replies replies(fd);
   bool ok;
   std::string body;
-  if (!replies.Next(&ok, &body)) Die(2, "gatewayd closed the connection without a reply");
+  if (!replies.Next(&ok, &body))
+    Die(2, sent ? "gatewayd closed the connection without a reply" : "lost gatewayd: Broken pipe");
   close(fd);
   if (!ok) {
     while (!body.empty() && body.back() == '\n') body.pop_back();
@@ -143,7 +150,7 @@ int RunBatch(const std::string& path) {
   }
   const int fd = Connect(SocketPath());
   Replies replies(fd);
-  SendAll(fd, "@batch\n");
+  (void)SendAll(fd, "@batch\n");
   bool ok;
   std::string body;
   if (!replies.Next(&ok, &body) || !ok) Die(2, "gatewayd refused batch mode");
@@ -152,7 +159,7 @@ int RunBatch(const std::string& path) {
   for (size_t done = 0; done < lines.size(); ++done) {
     std::string chunk;
     while (sent < lines.size() && sent < done + kWindow) absl::StrAppend(&chunk, lines[sent++].text, "\n");
-    if (!chunk.empty()) SendAll(fd, chunk);
+    if (!chunk.empty()) (void)SendAll(fd, chunk);  // a refusal is read below
     if (!replies.Next(&ok, &body)) Die(2, "gatewayd closed the connection mid-batch");
     if (!ok) {
       while (!body.empty() && body.back() == '\n') body.pop_back();
@@ -168,13 +175,46 @@ int RunBatch(const std::string& path) {
 
 }  // namespace
 
+// gflags parses only the options before the command: a command word is never taken for a flag,
+// and an unknown option is a usage error (exit 2) in gwctl's own words.
+int SplitOptions(int argc, char** argv) {
+  static const char* const kKnown[] = {"socket", "j", "batch", "timeout_ms", "help", "helpfull",
+                                       "helpshort", "version", "flagfile"};
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; ++i) {
+    if (std::strcmp(argv[i], "--") == 0) return i;
+    absl::string_view name = argv[i];
+    while (!name.empty() && name.front() == '-') name.remove_prefix(1);
+    name = name.substr(0, name.find('='));
+    if (absl::StartsWith(name, "no")) {
+      absl::string_view rest = name.substr(2);
+      if (std::any_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return rest == k; }))
+        name = rest;
+    }
+    if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return name == k; }))
+      Die(2, absl::StrCat("unknown option \"", argv[i], "\" (gwctl --help)"));
+    // --socket PATH (value as the next argument)
+    if (std::strchr(argv[i], '=') == nullptr && (name == "socket" || name == "batch" ||
+                                                 name == "timeout_ms" || name == "flagfile"))
+      ++i;
+  }
+  return i;
+}
+
 int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "gwctl [--socket=PATH] [-j] COMMAND...  |  gwctl [--socket=PATH] --batch=FILE\n"
       "commands: link|addr|route|neigh [show], tunnel show [NAME], stats, config show,\n"
       "  config save [FILE], and every configuration command (tunnel add ..., route add ...)");
-  gflags::ParseCommandLineFlags(&argc, &argv, true);
-  std::vector<std::string> words(argv + 1, argv + argc);
+  const int first_word = std::min(SplitOptions(argc, argv), argc);
+  std::vector<std::string> words(argv + first_word, argv + argc);
+  if (first_word < argc && std::strcmp(argv[first_word], "--") == 0) words.erase(words.begin());
+  int n_opts = first_word;
+  gflags::ParseCommandLineFlags(&n_opts, &argv, true);
+  for (size_t i = 0; i < words.size(); ++i)
+    for (char ch : words[i])
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+        Die(2, absl::StrCat("word ", i + 1, " of the command holds a control character"));
   if (!FLAGS_batch.empty()) {
     if (!words.empty()) Die(2, "--batch takes no command words");
     return RunBatch(FLAGS_batch);

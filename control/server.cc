@@ -15,6 +15,9 @@
 namespace gw::ctl {
 namespace {
 
+constexpr int kRequestsPerRound = 16;
+constexpr size_t kMaxUnsent = 4u << 20;  // stop reading a client that leaves this much unread
+
 absl::Status Errno(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
@@ -74,29 +77,38 @@ void ControlServer::Run(const std::atomic<bool>& stop) {
 }
 
 void ControlServer::PollOnce(int timeout_ms) {
+  // Requests already received are answered a few per client per round, round-robin.
+  bool backlog = false;
+  for (const auto& c : clients_) backlog |= Drain(*c);
   std::vector<pollfd> fds;
   fds.reserve(clients_.size() + 1);
   fds.push_back({listen_fd_, POLLIN, 0});
   for (const auto& c : clients_) {
-    short ev = c->closing ? 0 : POLLIN;
-    if (c->out_off < c->out.size()) ev |= POLLOUT;
+    const size_t unsent = c->out.size() - c->out_off;
+    short ev = (c->closing || unsent > kMaxUnsent || c->in.size() > opts_.max_request) ? 0 : POLLIN;
+    if (unsent > 0) ev |= POLLOUT;
     fds.push_back({c->fd, ev, 0});
   }
-  if (poll(fds.data(), fds.size(), timeout_ms) < 0) return;  // EINTR: a signal, look at stop
+  if (poll(fds.data(), fds.size(), backlog ? 0 : timeout_ms) < 0) return;  // EINTR: look at stop
   if (fds[0].revents & POLLIN) Accept();
   const auto now = std::chrono::steady_clock::now();
   for (size_t i = 1; i < fds.size(); ++i) {
     Client& c = *clients_[i - 1];
     if (fds[i].revents & (POLLERR | POLLNVAL)) {
       c.closing = true;
+      c.in.clear();
       c.out.clear();
       c.out_off = 0;
       continue;
     }
     if (fds[i].revents & (POLLIN | POLLHUP)) Read(c);
-    if (fds[i].revents & POLLOUT) Write(c);
+    if (fds[i].revents & POLLOUT) {
+      Write(c);
+      Drain(c);  // room in its output again
+    }
     if (!c.closing && now - c.last > std::chrono::milliseconds(opts_.idle_timeout_ms)) {
       c.closing = true;  // a client that says nothing goes
+      c.in.clear();
       c.out.clear();
       c.out_off = 0;
     }
@@ -104,7 +116,7 @@ void ControlServer::PollOnce(int timeout_ms) {
   // Drop the clients that are done.
   for (size_t i = 0; i < clients_.size();) {
     Client& c = *clients_[i];
-    if (c.closing && c.out_off >= c.out.size()) {
+    if (c.closing && c.out_off >= c.out.size() && c.in.find('\n') == std::string::npos) {
       close(c.fd);
       clients_.erase(clients_.begin() + static_cast<long>(i));
     } else {
@@ -143,6 +155,7 @@ void ControlServer::Read(Client& c) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
         c.closing = true;
+        c.in.clear();
         c.out.clear();
         c.out_off = 0;
       }
@@ -150,27 +163,44 @@ void ControlServer::Read(Client& c) {
     }
     c.last = std::chrono::steady_clock::now();
     c.in.append(buf, static_cast<size_t>(n));
-    size_t start = 0;
-    for (size_t nl; (nl = c.in.find('\n', start)) != std::string::npos; start = nl + 1) {
-      std::string_view line(c.in.data() + start, nl - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.size() > opts_.max_request) {
-        Frame(c, false, absl::StrCat("request longer than ", opts_.max_request, " bytes"));
-        c.closing = true;
-        break;
-      }
-      Serve(c, line);
-    }
-    c.in.erase(0, start);
-    if (c.closing) break;
-    if (c.in.size() > opts_.max_request) {
-      Frame(c, false, absl::StrCat("request longer than ", opts_.max_request, " bytes"));
-      c.closing = true;
-      c.in.clear();
+    // A line still without its newline past the limit will never be served.
+    const size_t nl = c.in.rfind('\n');
+    const size_t tail = nl == std::string::npos ? c.in.size() : c.in.size() - nl - 1;
+    if (tail > opts_.max_request) {
+      c.in.resize(c.in.size() - tail);  // answer what came before it, then say why we stop
+      c.too_long = true;
       break;
     }
+    if (c.in.size() > opts_.max_request * kRequestsPerRound) break;  // enough for now
   }
+  Drain(c);
   Write(c);
+}
+
+bool ControlServer::Drain(Client& c) {
+  int served = 0;
+  size_t start = 0;
+  for (size_t nl; served < kRequestsPerRound && c.out.size() - c.out_off <= kMaxUnsent &&
+                  (nl = c.in.find('\n', start)) != std::string::npos;
+       start = nl + 1, ++served) {
+    std::string_view line(c.in.data() + start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > opts_.max_request) {
+      c.in.clear();
+      start = 0;
+      c.too_long = true;
+      break;
+    }
+    Serve(c, line);
+  }
+  c.in.erase(0, start);
+  if (c.too_long && c.in.find('\n') == std::string::npos) {
+    Frame(c, false, absl::StrCat("request longer than ", opts_.max_request, " bytes"));
+    c.too_long = false;
+    c.closing = true;
+    c.in.clear();
+  }
+  return c.in.find('\n') != std::string::npos && c.out.size() - c.out_off <= kMaxUnsent;
 }
 
 void ControlServer::Serve(Client& c, std::string_view line) {
@@ -207,6 +237,7 @@ void ControlServer::Write(Client& c) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {  // gone mid-reply: forget it
         c.closing = true;
+        c.in.clear();
         c.out.clear();
         c.out_off = 0;
       }

@@ -55,11 +55,16 @@ class ControlServer {
     bool closing = false;  // no more reading; close once `out` is sent
     bool batch = false;
     bool failed = false;
+    bool too_long = false;  // a line beyond max_request arrived: answer, then close
   };
 
   ControlServer(const ServerOptions& opts, RequestHandler& handler, int fd);
   void Accept();
   void Read(Client& c);
+  // Answers up to kRequestsPerRound complete lines of `c`, unless its unsent output is already
+  // large: one client that floods requests and reads nothing cannot starve the others or grow
+  // the daemon without bound. Returns whether complete lines are left for another round.
+  bool Drain(Client& c);
   void Write(Client& c);
   void Serve(Client& c, std::string_view line);
   static void Frame(Client& c, bool ok, std::string_view body);

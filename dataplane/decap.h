@@ -25,13 +25,9 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
       [[unlikely]]
     return Dropped(ctx, Drop::fragment), 0;
 
-  PeerKey key{o->src_addr, o->dst_addr};
   uint64_t id;
-  if (!ctx.t->peers.Lookup(&key, &id)) {
-    key.remote_be = 0;
-    if (!ctx.t->peers.Lookup(&key, &id)) [[unlikely]]
-      return Dropped(ctx, Drop::unknown_peer), 0;
-  }
+  if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
+    return Dropped(ctx, Drop::unknown_peer), 0;
   const TunnelRec* tun = ctx.t->tunnels.Get(static_cast<uint32_t>(id));
   if (tun == nullptr) [[unlikely]]
     return Dropped(ctx, Drop::unknown_peer), 0;

@@ -85,8 +85,7 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in)
   if (inner_len + sizeof(rte_ipv4_hdr) > port.mtu.load(std::memory_order_relaxed)) [[unlikely]]
     return Dropped(ctx, Drop::mtu_exceeded);
   uint64_t mac;
-  if (!LookupNeighbour(ctx, NeighKey4(u.port, u.gw_family == 4 ? u.gw4_be : outer_dst), &mac))
-      [[unlikely]]
+  if (!LookupNeighbour4(ctx, u.port, u.gw_family == 4 ? u.gw4_be : outer_dst, &mac)) [[unlikely]]
     return Dropped(ctx, Drop::no_neighbour);
   if (rte_pktmbuf_headroom(m) < sizeof(rte_ipv4_hdr) + sizeof(rte_ether_hdr)) [[unlikely]]
     return Dropped(ctx, Drop::no_headroom);

@@ -28,7 +28,7 @@ inline uint16_t OutputIpv4(Ctx& ctx, rte_mbuf* m, const NextHop& nh) noexcept {
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
   uint64_t mac;
   const uint32_t next = nh.gw_family == 4 ? nh.gw4_be : ip->dst_addr;
-  if (!LookupNeighbour(ctx, NeighKey4(nh.port, next), &mac)) [[unlikely]]
+  if (!LookupNeighbour4(ctx, nh.port, next, &mac)) [[unlikely]]
     return Dropped(ctx, Drop::no_neighbour);
   DecrementTtl4(ip);
   WriteEthernet(m, port, mac, RTE_ETHER_TYPE_IPV4);

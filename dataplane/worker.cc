@@ -27,7 +27,9 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
       rxqs_(std::move(rxqs)),
       opts_(opts),
       quit_(quit),
-      counters_(tables.sizes.tunnels) {
+      counters_(tables.sizes.tunnels),
+      neigh_cache_(std::make_unique<NeighCacheEntry[]>(1u << kNeighCacheBits)),
+      peer_cache_(std::make_unique<PeerCacheEntry[]>(1u << kPeerCacheBits)) {
   const int socket = static_cast<int>(rte_lcore_to_socket_id(lcore));
   for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; ++p) {
     if (!t_.ports[p].present) continue;
@@ -63,7 +65,15 @@ int Worker::Run() {
     const uint64_t start = rte_rdtsc();
     // One route-table snapshot per loop: a table flip takes effect at the next loop, after the
     // quiescent state below.
-    Ctx ctx{&t_, t_.route4.Reader(), t_.route6.Reader(), &counters_, ip_id_};
+    Ctx ctx{&t_,
+            t_.route4.Reader(),
+            t_.route6.Reader(),
+            &counters_,
+            ip_id_,
+            neigh_cache_.get(),
+            t_.neigh_gen.load(std::memory_order_acquire),
+            peer_cache_.get(),
+            t_.peer_gen.load(std::memory_order_acquire)};
     uint32_t got = 0;
     for (const RxQueue& q : rxqs_) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);

@@ -9,6 +9,7 @@
 
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
+#include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
 
 namespace gw::dp {
@@ -55,6 +56,8 @@ class Worker {
   std::vector<uint16_t> tx_ports_;  // ports that have a TX buffer
   std::array<rte_eth_dev_tx_buffer*, RTE_MAX_ETHPORTS> txb_{};
   uint16_t ip_id_ = 0;
+  std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
+  std::unique_ptr<PeerCacheEntry[]> peer_cache_;
   bool ok_ = true;
 };
 

@@ -93,6 +93,10 @@ class Tables {
   LfHash peers;       // PeerKey -> tunnel id
   LfHash neighbours;  // NeighKey -> packed MAC
   std::array<PortState, RTE_MAX_ETHPORTS> ports;
+  // Bumped by the control thread after every change to `neighbours` / `peers`: the workers'
+  // caches of them (lcore_cache.h) hold only answers given under the current generation.
+  std::atomic<uint64_t> neigh_gen{1};
+  std::atomic<uint64_t> peer_gen{1};
 
  private:
   explicit Tables(const TableSizes& s);
