@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
 
   const int eal_args = rte_eal_init(argc, argv);
-  if (eal_args < 0) return Fail(std::string("EAL init failed: ") + rte_strerror(rte_errno));
+  if (eal_args < 0) return Fail("EAL init failed (the EAL's own messages above say why)");
   argc -= eal_args;
   argv += eal_args;
   gflags::SetUsageMessage("gatewayd [EAL options] -- [--config=FILE] [flags]");
