@@ -63,8 +63,8 @@ int Worker::Run() {
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
-    // One route-table snapshot per loop: a table flip takes effect at the next loop, after the
-    // quiescent state below.
+    // Each burst routes with the tables as they were when it was received; whatever it looked at
+    // stays valid until the quiescent state at the end of the loop.
     Ctx ctx{&t_,
             t_.route4.Reader(),
             t_.route6.Reader(),
@@ -78,6 +78,12 @@ int Worker::Run() {
     for (const RxQueue& q : rxqs_) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
       if (n == 0) continue;
+      // The tables as they are now, after the receive: a packet that arrives after a change
+      // returned to the control thread is handled under that change.
+      ctx.fib4 = t_.route4.Reader();
+      ctx.fib6 = t_.route6.Reader();
+      ctx.neigh_gen = t_.neigh_gen.load(std::memory_order_acquire);
+      ctx.peer_gen = t_.peer_gen.load(std::memory_order_acquire);
       got += n;
       const PortState& in_port = t_.ports[q.port];
       if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {

@@ -4,7 +4,8 @@
 
 namespace gw::dp {
 
-LfHash::LfHash(const Rcu& rcu, const std::string& name, uint32_t entries, uint32_t key_len) {
+LfHash::LfHash(const Rcu& rcu, const std::string& name, uint32_t entries, uint32_t key_len)
+    : rcu_(rcu) {
   rte_hash_parameters p{};
   p.name = name.c_str();
   p.entries = entries < 8 ? 8 : entries;
@@ -29,6 +30,12 @@ LfHash::~LfHash() {
 
 absl::Status LfHash::Set(const void* key, uint64_t value) {
   int rc = rte_hash_add_key_data(h_, key, reinterpret_cast<void*>(static_cast<uintptr_t>(value)));
+  if (rc == -ENOSPC) {
+    // Deleted keys wait in the RCU defer queue, and the add only reclaims those whose grace
+    // period is over: let the workers pass one, then try again.
+    rcu_.Synchronize();
+    rc = rte_hash_add_key_data(h_, key, reinterpret_cast<void*>(static_cast<uintptr_t>(value)));
+  }
   if (rc == -ENOSPC) return absl::ResourceExhaustedError("table full");
   if (rc < 0) return absl::InternalError(absl::StrCat("hash add failed: ", rte_strerror(-rc)));
   return absl::OkStatus();

@@ -37,6 +37,7 @@ class LfHash {
   uint32_t size() const { return static_cast<uint32_t>(rte_hash_count(h_)); }
 
  private:
+  const Rcu& rcu_;
   rte_hash* h_ = nullptr;
 };
 
