@@ -1,0 +1,134 @@
+// The per-packet walk (dataplane/forward.h) run on mbufs built in the test, over tables configured
+// through Gateway::Apply with real commands. Each test gets its own small mempool (no per-lcore
+// cache, so the in-use count is exact) and must give back every mbuf.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dataplane/forward.h"
+#include "tests/control/gateway_fixture.h"
+#include "tests/dataplane/packets.h"
+
+namespace gw::testing {
+
+// The seed article's neighbours (conf/gateway.conf).
+inline constexpr Mac kNode2Mac = {0x52, 0x54, 0x00, 0x41, 0x84, 0xbc};  // 10.65.132.188, port0
+inline constexpr Mac kHostAMac = {0x52, 0x54, 0x00, 0x0a, 0x64, 0x02};  // 10.10.100.2, port1
+inline constexpr Mac kP0 = kPort0Mac;
+inline constexpr Mac kP1 = kPort1Mac;
+
+class WalkFixture : public GatewayFixture {
+ protected:
+  struct Out {
+    uint16_t port;  // egress port, or dp::kDropped
+    Bytes frame;    // the mbuf's data after the walk
+  };
+
+  void SetUp() override {
+    GatewayFixture::SetUp();
+    if (HasFatalFailure()) return;
+    pool_ = rte_pktmbuf_pool_create("gwunit_pool", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+                                    SOCKET_ID_ANY);
+    ASSERT_NE(pool_, nullptr) << rte_strerror(rte_errno);
+    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+  }
+
+  void TearDown() override {
+    if (pool_ != nullptr) {
+      EXPECT_EQ(rte_mempool_in_use_count(pool_), 0u) << "mbufs leaked";
+      rte_mempool_free(pool_);
+    }
+    counters_.reset();
+    GatewayFixture::TearDown();
+  }
+
+  // One frame received on `in_port`, walked, copied out, freed. `headroom` places the frame in
+  // its buffer (the default is what a PMD gives).
+  Out Walk(uint16_t in_port, const Bytes& frame, uint16_t headroom = RTE_PKTMBUF_HEADROOM) {
+    rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+    if (m == nullptr) {
+      ADD_FAILURE() << "mempool empty";
+      return {dp::kDropped, {}};
+    }
+    m->data_off = headroom;
+    char* p = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
+    if (p == nullptr) {
+      ADD_FAILURE() << "frame does not fit an mbuf";
+      rte_pktmbuf_free(m);
+      return {dp::kDropped, {}};
+    }
+    std::memcpy(p, frame.data(), frame.size());
+    dp::Ctx ctx{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
+                ip_id_};
+    if (!neigh_cache_.empty()) {
+      // As a worker's poll loop: its caches, valid for the generations read at the loop's start.
+      ctx.neigh_cache = neigh_cache_.data();
+      ctx.neigh_gen = tables_->neigh_gen.load();
+      ctx.peer_cache = peer_cache_.data();
+      ctx.peer_gen = tables_->peer_gen.load();
+    }
+    const uint16_t out = dp::Process(ctx, m, tables_->ports[in_port]);
+    ip_id_ = ctx.ip_id;
+    EXPECT_EQ(m->nb_segs, 1);
+    EXPECT_EQ(m->pkt_len, m->data_len);
+    const auto* d = rte_pktmbuf_mtod(m, const uint8_t*);
+    Out o{out, Bytes(d, d + m->data_len)};
+    rte_pktmbuf_free(m);  // the caller frees drops; a sent frame we free after reading it
+    return o;
+  }
+
+  // Every non-zero drop counter, "name=count" in list order: "" when nothing was dropped.
+  std::string Drops() const {
+    std::string s;
+    for (size_t i = 0; i < dp::kDropCount; ++i) {
+      if (counters_->drops[i] == 0) continue;
+      absl::StrAppend(&s, s.empty() ? "" : " ",
+                      absl::string_view(dp::kDropNames[i].data(), dp::kDropNames[i].size()), "=",
+                      counters_->drops[i]);
+    }
+    return s;
+  }
+
+  // A frame must be dropped, counted under `reason` and nothing else.
+  void ExpectDrop(uint16_t in_port, const Bytes& frame, dp::Drop reason,
+                  uint16_t headroom = RTE_PKTMBUF_HEADROOM) {
+    const std::string before = Drops();
+    const uint64_t n = counters_->drops[static_cast<size_t>(reason)];
+    const uint64_t total = TotalDrops();
+    const Out o = Walk(in_port, frame, headroom);
+    EXPECT_EQ(o.port, dp::kDropped) << "expected drop " << dp::DropName(reason);
+    EXPECT_EQ(counters_->drops[static_cast<size_t>(reason)], n + 1)
+        << "expected " << dp::DropName(reason) << "; drops before: " << before
+        << "; after: " << Drops();
+    EXPECT_EQ(TotalDrops(), total + 1) << "drops: " << Drops();
+  }
+
+  uint64_t TotalDrops() const {
+    uint64_t total = 0;
+    for (uint64_t c : counters_->drops) total += c;
+    return total;
+  }
+
+  const dp::TunnelCounters& Tc(uint32_t id) const { return counters_->tunnels[id]; }
+
+  // Walk with a worker's neighbour and peer caches from now on.
+  void UseWorkerCaches() {
+    neigh_cache_.assign(size_t{1} << dp::kNeighCacheBits, dp::NeighCacheEntry{});
+    peer_cache_.assign(size_t{1} << dp::kPeerCacheBits, dp::PeerCacheEntry{});
+  }
+
+  rte_mempool* pool_ = nullptr;
+  std::unique_ptr<dp::LcoreCounters> counters_;
+  uint16_t ip_id_ = 0;
+  std::vector<dp::NeighCacheEntry> neigh_cache_;  // empty: no caches, every lookup to the tables
+  std::vector<dp::PeerCacheEntry> peer_cache_;
+};
+
+// Frame equality shown as grouped hex.
+#define EXPECT_FRAME(actual, expected) EXPECT_EQ(Hex(actual), Hex(expected))
+
+}  // namespace gw::testing
