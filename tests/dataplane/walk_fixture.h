@@ -61,7 +61,7 @@ class WalkFixture : public GatewayFixture {
       rte_pktmbuf_free(m);
       return {dp::kDropped, {}};
     }
-    std::memcpy(p, frame.data(), frame.size());
+    if (!frame.empty()) std::memcpy(p, frame.data(), frame.size());  // (an empty vector's data() may be null)
     dp::Ctx ctx{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
                 ip_id_};
     if (!neigh_cache_.empty()) {
