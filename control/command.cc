@@ -15,8 +15,6 @@ bool Is(absl::string_view tok, absl::string_view full, size_t min_len) {
   return tok.size() >= min_len && tok.size() <= full.size() && full.substr(0, tok.size()) == tok;
 }
 
-std::string Quote(absl::string_view s) { return StrCat("\"", s, "\""); }
-
 // Walks the tokens after the object and verb words.
 class Args {
  public:

@@ -12,8 +12,6 @@ using absl::InvalidArgumentError;
 using absl::NotFoundError;
 using absl::StrCat;
 
-std::string Quote(absl::string_view s) { return StrCat("\"", s, "\""); }
-
 IpPrefix HostPrefix(const IpAddr& a) { return IpPrefix{a, a.max_len()}; }
 
 uint8_t Carries(TunnelMode m) {

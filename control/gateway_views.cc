@@ -14,9 +14,6 @@ bool PrefixLess(const IpPrefix& a, const IpPrefix& b) {
   return a.len < b.len;
 }
 
-std::string PrefixText(const IpPrefix& p) {
-  return p.len == p.addr.max_len() ? p.addr.ToString() : p.ToString();
-}
 
 }  // namespace
 

@@ -52,6 +52,12 @@ bool IpPrefix::Contains(const IpAddr& a) const {
 
 std::string IpPrefix::ToString() const { return absl::StrCat(addr.ToString(), "/", len); }
 
+std::string Quote(absl::string_view tok) { return absl::StrCat("\"", tok, "\""); }
+
+std::string PrefixText(const IpPrefix& p) {
+  return p.len == p.addr.max_len() ? p.addr.ToString() : p.ToString();
+}
+
 absl::StatusOr<IpAddr> ParseIp(absl::string_view tok) {
   std::string s(tok);
   IpAddr a;

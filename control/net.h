@@ -46,6 +46,11 @@ struct IpPrefix {
   }
 };
 
+// How messages quote a token: "tok".
+std::string Quote(absl::string_view tok);
+// A host prefix as its bare address, any other as A/LEN (as `ip` prints them).
+std::string PrefixText(const IpPrefix& p);
+
 absl::StatusOr<IpAddr> ParseIp(absl::string_view tok);
 absl::StatusOr<IpAddr> ParseIp4(absl::string_view tok);
 // "A" (host prefix) or "A/LEN"; `default` is 0.0.0.0/0 (or ::/0 with family 6).

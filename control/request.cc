@@ -31,9 +31,6 @@ std::string TunnelModeIproute(TunnelMode m) {
   return "?";
 }
 
-std::string PrefixText(const IpPrefix& p) {
-  return p.len == p.addr.max_len() ? p.addr.ToString() : p.ToString();
-}
 
 }  // namespace
 
