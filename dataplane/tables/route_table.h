@@ -10,7 +10,7 @@
 // applies a batch of changes to the idle copy and publishes it with one atomic store; the batch is
 // replayed on the old copy once a grace period has passed (no worker can still be inside it) —
 // at the latest when the next batch comes, so a stream of changes waits for readers only when it
-// outruns them. Readers take the active copy once per poll loop and never see a half-applied batch. The cost
+// outruns them. Readers take the active copy after each receive and never see a half-applied batch. The cost
 // is twice the memory and twice the write work; lookups cost nothing extra.
 #pragma once
 
