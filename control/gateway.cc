@@ -347,6 +347,7 @@ absl::Status Gateway::AddrAdd(const Command& c) {
   ++local_hosts_[host];
   if (kp) rib_.emplace(*kp, Route{nh, *kp_nh, true});
   addrs_.push_back(Address{c.prefix, c.peer, *dev, kp});
+  AddressesChanged(*dev);
   return absl::OkStatus();
 }
 
@@ -387,7 +388,9 @@ absl::Status Gateway::AddrDel(const Command& c) {
     ReleaseNh(*kp_nh);
     rib_.erase(*it->kernel_route);
   }
+  const IfRef changed = it->dev;
   addrs_.erase(it);
+  AddressesChanged(changed);
   return absl::OkStatus();
 }
 
@@ -409,6 +412,7 @@ absl::Status Gateway::NeighSet(const Command& c, bool replace) {
         StrCat("neighbour table full (", t_.sizes.neighbours, "; raise --neighbours)"));
   t_.neigh_gen.fetch_add(1, std::memory_order_release);  // workers drop their cached answers
   neigh_[key] = c.lladdr;
+  if (on_static_neigh_) on_static_neigh_(*port, c.addr, dp::PackMac(mac));
   return absl::OkStatus();
 }
 
@@ -441,7 +445,66 @@ std::unique_ptr<dp::TunnelRec> Gateway::BuildRec(const Tunnel& t) const {
   r->remote_any = t.remote.is_any();
   r->BuildTemplate(t.local.v4_be(), t.remote.is_any() ? 0 : t.remote.v4_be(),
                    t.tos < 0 ? 0 : static_cast<uint8_t>(t.tos));
+  bool have4 = false, have6 = false;
+  for (const Address& a : addrs_) {
+    if (a.dev.kind != IfKind::kTunnel || a.dev.id != t.id) continue;
+    if (a.local.addr.family == 4 && !have4) {
+      r->src4_be = a.local.addr.v4_be();
+      have4 = true;
+    } else if (a.local.addr.family == 6 && !have6) {
+      r->src6 = a.local.addr.b;
+      have6 = true;
+    }
+  }
   return r;
+}
+
+void Gateway::AddressesChanged(const IfRef& dev) {
+  auto s = std::make_unique<dp::SourceAddrs>();
+  std::array<bool, RTE_MAX_ETHPORTS> have4{}, have6{};
+  bool any4 = false, any6 = false;
+  for (const Address& a : addrs_) {
+    const IpAddr& ip = a.local.addr;
+    if (ip.family == 4 && !any4) {
+      s->any4 = ip.v4_be();
+      any4 = true;
+    }
+    if (ip.family == 6 && !any6) {
+      s->any6 = ip.b;
+      any6 = true;
+    }
+    if (a.dev.kind != IfKind::kPort) continue;
+    if (ip.family == 4 && !have4[a.dev.id]) {
+      s->port4[a.dev.id] = ip.v4_be();
+      have4[a.dev.id] = true;
+    } else if (ip.family == 6 && !have6[a.dev.id]) {
+      s->port6[a.dev.id] = ip.b;
+      have6[a.dev.id] = true;
+    }
+  }
+  t_.PublishSources(std::move(s));
+  if (dev.kind == IfKind::kTunnel) {
+    auto it = tunnel_names_.find(dev.id);
+    if (it != tunnel_names_.end() && t_.tunnels.Get(dev.id) != nullptr) {
+      t_.tunnels.Publish(BuildRec(tunnels_.at(it->second)));
+      t_.tunnels.Reclaim();
+    }
+  }
+}
+
+std::optional<IpAddr> Gateway::SourceFor(uint16_t port, const IpAddr& target) const {
+  const IpAddr* first_on_port = nullptr;
+  const IpAddr* first = nullptr;
+  for (const Address& a : addrs_) {
+    if (a.local.addr.family != target.family) continue;
+    if (first == nullptr) first = &a.local.addr;
+    if (a.dev.kind != IfKind::kPort || a.dev.id != port) continue;
+    if (a.local.Contains(target) || (a.peer && a.peer->Contains(target))) return a.local.addr;
+    if (first_on_port == nullptr) first_on_port = &a.local.addr;
+  }
+  if (first_on_port != nullptr) return *first_on_port;
+  if (first != nullptr) return *first;
+  return std::nullopt;
 }
 
 dp::PeerKey Gateway::DpPeerKey(const Tunnel& t) {
@@ -614,6 +677,7 @@ absl::Status Gateway::TunnelDel(const Command& c) {
   t_.peer_gen.fetch_add(1, std::memory_order_release);
   tunnel_by_peer_.erase(PeerKeyOf(t));
   t_.tunnels.Remove(t.id);
+  AddressesChanged(IfRef{IfKind::kTunnel, t.id});  // its addresses went with it
   t_.tunnels.Barrier();  // after this no worker holds the record or the id
   free_tunnel_ids_.push_back(t.id);
   tunnel_names_.erase(t.id);

@@ -99,6 +99,18 @@ class Gateway {
   std::vector<RouteView> Routes() const;  // IPv4 first, then by prefix
   std::vector<NeighView> Neighbours() const;
   std::vector<const Tunnel*> SortedTunnels() const;
+
+  // For the slow path (slowpath.h).
+  // The source address for ARP / ND about `target` on `port`: the port's address whose network
+  // holds the target, else the port's first of that family, else the gateway's first.
+  std::optional<IpAddr> SourceFor(uint16_t port, const IpAddr& target) const;
+  bool IsStaticNeighbour(uint16_t port, const IpAddr& a) const {
+    return neigh_.contains(std::make_pair(port, a));
+  }
+  // Called after `neigh add/replace` installed a static entry (it replaces a learned one).
+  void SetStaticNeighbourHook(std::function<void(uint16_t, const IpAddr&, uint64_t mac)> fn) {
+    on_static_neigh_ = std::move(fn);
+  }
   // The running configuration in the command language: loading it into a fresh gatewayd with
   // the same ports gives the same state.
   std::string ConfigText() const;
@@ -157,6 +169,9 @@ class Gateway {
   static uint64_t PeerKeyOf(const Tunnel& t);
   static dp::PeerKey DpPeerKey(const Tunnel& t);
   std::unique_ptr<dp::TunnelRec> BuildRec(const Tunnel& t) const;
+  // After an address change on `dev`: the dataplane's source addresses (and, for a tunnel, its
+  // record) follow.
+  void AddressesChanged(const IfRef& dev);
   absl::Status ValidateTunnel(const Tunnel& t, const std::string* replacing) const;
 
   dp::Tables& t_;
@@ -188,6 +203,7 @@ class Gateway {
   uint32_t next_nh_id_ = dp::kNhLocal + 1;
 
   absl::flat_hash_map<std::pair<uint16_t, IpAddr>, std::array<uint8_t, 6>> neigh_;
+  std::function<void(uint16_t, const IpAddr&, uint64_t)> on_static_neigh_;
 };
 
 }  // namespace gw::ctl

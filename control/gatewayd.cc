@@ -13,6 +13,7 @@
 #include "control/gateway.h"
 #include "control/request.h"
 #include "control/server.h"
+#include "control/slowpath.h"
 #include "control/stats.h"
 #include "dataplane/dataplane.h"
 
@@ -33,6 +34,16 @@ DEFINE_uint32(tbl8s6, 4096, "IPv6 FIB tbl8 groups (1 KiB each, two copies)");
 DEFINE_uint32(nexthops, 65536, "distinct next hops (port/gateway or tunnel/via pairs)");
 DEFINE_uint32(neighbours, 65536, "neighbour table size");
 DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
+DEFINE_uint32(icmp_ratelimit, 1000, "ICMP errors per second per worker lcore (0: none)");
+DEFINE_uint32(icmp_burst, 50, "ICMP errors a worker may send at once (token bucket depth)");
+DEFINE_uint32(neigh_hold, 32, "packets held per neighbour being resolved (ARP/ND)");
+DEFINE_uint32(neigh_held_max, 4096, "packets held for resolution in all");
+DEFINE_uint32(neigh_retrans_ms, 1000, "between ARP requests / neighbour solicitations");
+DEFINE_uint32(neigh_probes, 3, "unanswered solicitations before a neighbour is given up");
+DEFINE_uint32(neigh_reachable_ms, 30000, "a learned neighbour is re-probed after this");
+DEFINE_uint32(frag_timeout_ms, 2000, "reassembly gives up on a datagram after this");
+DEFINE_uint32(frag_entries, 4096, "datagrams being reassembled at once, per worker");
+DEFINE_uint32(slowpath_tick_ms, 1, "the control thread handles ARP, ND and held packets this often");
 
 namespace {
 
@@ -63,6 +74,10 @@ int main(int argc, char** argv) {
   if (FLAGS_burst == 0 || FLAGS_burst > 512) return Fail("--burst must be 1..512");
   if (FLAGS_rxd == 0 || FLAGS_rxd > 32768) return Fail("--rxd must be 1..32768");
   if (FLAGS_txd == 0 || FLAGS_txd > 32768) return Fail("--txd must be 1..32768");
+  if (FLAGS_neigh_probes == 0) return Fail("--neigh_probes must be at least 1");
+  if (FLAGS_neigh_retrans_ms == 0) return Fail("--neigh_retrans_ms must be at least 1");
+  if (FLAGS_slowpath_tick_ms == 0 || FLAGS_slowpath_tick_ms > 1000)
+    return Fail("--slowpath_tick_ms must be 1..1000");
 
   gw::dp::DataplaneOptions opts;
   opts.sizes.tunnels = FLAGS_tunnels;
@@ -74,6 +89,11 @@ int main(int argc, char** argv) {
   opts.sizes.neighbours = FLAGS_neighbours;
   opts.worker.burst = static_cast<uint16_t>(FLAGS_burst);
   opts.worker.idle_sleep_us = FLAGS_idle_sleep_us;
+  opts.worker.icmp_rate = FLAGS_icmp_ratelimit;
+  opts.worker.icmp_burst = FLAGS_icmp_burst;
+  opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;
+  opts.worker.frag_entries = FLAGS_frag_entries;
+  opts.held_max = FLAGS_neigh_held_max;
   opts.rx_desc = static_cast<uint16_t>(FLAGS_rxd);
   opts.tx_desc = static_cast<uint16_t>(FLAGS_txd);
   opts.mbufs = FLAGS_mbufs;
@@ -94,6 +114,14 @@ int main(int argc, char** argv) {
       return dp->SetPortMtu(port, mtu);
     });
 
+    gw::ctl::SlowPathOptions spo;
+    spo.hold = FLAGS_neigh_hold;
+    spo.held_max = FLAGS_neigh_held_max;
+    spo.retrans_ms = FLAGS_neigh_retrans_ms;
+    spo.probes = FLAGS_neigh_probes;
+    spo.reachable_ms = FLAGS_neigh_reachable_ms;
+    gw::ctl::SlowPath slow(*dp, gw, spo);
+
     const gw::dp::Dataplane* dpc = dp.get();
     gw.SetTunnelCounterSource(
         [dpc](uint32_t id) { return gw::ctl::TunnelTotals(*dpc, id); });
@@ -102,12 +130,14 @@ int main(int argc, char** argv) {
     if (!FLAGS_config.empty()) {
       if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
         rc = Fail(std::string(s.message()));
+        slow.Shutdown();
         dp.reset();  // closes the ports cleanly before we go
         rte_eal_cleanup();
         return rc;
       }
     }
     gw::ctl::RequestHandler handler(gw, dp.get(), FLAGS_config);
+    handler.SetSlowPath(&slow);
     std::unique_ptr<gw::ctl::ControlServer> server;
     if (!FLAGS_socket.empty()) {
       gw::ctl::ServerOptions so;
@@ -117,6 +147,7 @@ int main(int argc, char** argv) {
       auto s = gw::ctl::ControlServer::Listen(so, handler);
       if (!s.ok()) {
         rc = Fail(std::string(s.status().message()));
+        slow.Shutdown();
         dp.reset();
         rte_eal_cleanup();
         return rc;
@@ -140,13 +171,19 @@ int main(int argc, char** argv) {
 
     dp->Launch();
     // The main lcore is the control thread: it serves the socket until a signal.
+    const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop);
+      server->Run(g_stop, [&slow] { slow.Poll(); }, tick_ms);
       server.reset();
     } else {
-      while (!g_stop.load()) usleep(50 * 1000);
+      while (!g_stop.load()) {
+        slow.Poll();
+        usleep(static_cast<useconds_t>(tick_ms) * 1000);
+      }
     }
-    dp->Stop();  // workers flush their TX buffers on the way out
+    slow.Poll();  // what the workers already handed over is answered or held
+    dp->Stop();   // workers send what the control thread queued and flush on the way out
+    slow.Shutdown();  // what is still held is dropped (no_neighbour) and freed
 
     gw::ctl::RegisterTelemetry(nullptr);
     gw::ctl::StatsSnapshot snap = gw::ctl::TakeSnapshot(*dp);

@@ -1,5 +1,7 @@
 #include "control/request.h"
 
+#include "control/slowpath.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -180,6 +182,17 @@ Reply RequestHandler::Show(absl::string_view obj, const std::vector<absl::string
       absl::StrAppend(&text, n.addr.ToString(), " dev ", n.dev, " lladdr ", MacToString(n.lladdr),
                       " PERMANENT\n");
     }
+    if (slow_ != nullptr) {
+      for (const SlowPath::EntryView& e : slow_->Entries()) {
+        const std::string dev = absl::StrCat("port", e.port);
+        j.BeginObject().Key("dst").String(e.addr.ToString()).Key("dev").String(dev);
+        if (e.lladdr) j.Key("lladdr").String(MacToString(*e.lladdr));
+        j.Key("state").String(e.state).EndObject();
+        absl::StrAppend(&text, e.addr.ToString(), " dev ", dev,
+                        e.lladdr ? absl::StrCat(" lladdr ", MacToString(*e.lladdr)) : "", " ",
+                        e.state, "\n");
+      }
+    }
     j.EndArray();
   } else {
     return Error(absl::StrCat("unknown command \"", obj,
@@ -216,6 +229,9 @@ Reply RequestHandler::Stats(bool json) {
   }
   j.EndArray().Key("drops").BeginObject();
   for (size_t i = 0; i < dp::kDropCount; ++i) j.Key(absl::string_view(dp::kDropNames[i].data(), dp::kDropNames[i].size())).Uint(s.drops[i]);
+  j.EndObject().Key("events").BeginObject();
+  for (size_t i = 0; i < dp::kEventCount; ++i)
+    j.Key(absl::string_view(dp::kEventNames[i].data(), dp::kEventNames[i].size())).Uint(s.events[i]);
   j.EndObject().Key("lcores").BeginArray();
   for (const LcoreStats& l : s.lcores)
     j.BeginObject()

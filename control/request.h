@@ -24,6 +24,8 @@ class RequestHandler {
   RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path);
 
   Reply Handle(absl::string_view line);
+  // Learned neighbours for `neigh show` (optional).
+  void SetSlowPath(const class SlowPath* sp) { slow_ = sp; }
 
  private:
   Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
@@ -33,6 +35,7 @@ class RequestHandler {
   Gateway& gw_;
   const dp::Dataplane* dp_;
   std::string config_path_;
+  const class SlowPath* slow_ = nullptr;
 };
 
 // Writes `text` to `path` atomically: a temporary file beside it, fsync, rename, fsync the

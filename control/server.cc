@@ -72,8 +72,12 @@ ControlServer::~ControlServer() {
   unlink(opts_.path.c_str());
 }
 
-void ControlServer::Run(const std::atomic<bool>& stop) {
-  while (!stop.load()) PollOnce(100);
+void ControlServer::Run(const std::atomic<bool>& stop, const std::function<void()>& tick,
+                        int tick_ms) {
+  while (!stop.load()) {
+    PollOnce(tick_ms);
+    if (tick) tick();
+  }
 }
 
 void ControlServer::PollOnce(int timeout_ms) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -40,7 +41,8 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
   // Serves until `stop` becomes true.
-  void Run(const std::atomic<bool>& stop);
+  // Serves until `stop`; calls `tick` (the slow path) at least every `tick_ms`.
+  void Run(const std::atomic<bool>& stop, const std::function<void()>& tick = {}, int tick_ms = 100);
   // One poll round (tests drive the server with it).
   void PollOnce(int timeout_ms);
   size_t clients() const { return clients_.size(); }

@@ -17,8 +17,12 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
     const dp::LcoreCounters& c = w->counters();
     s.processed += dp::Read(c.processed);
     for (size_t i = 0; i < dp::kDropCount; ++i) s.drops[i] += dp::Read(c.drops[i]);
+    for (size_t i = 0; i < dp::kEventCount; ++i) s.events[i] += dp::Read(c.events[i]);
     s.lcores.push_back({w->lcore(), dp::Read(c.busy_packets), dp::Read(c.busy_cycles)});
   }
+  const dp::LcoreCounters& cc = d.control_counters();
+  for (size_t i = 0; i < dp::kDropCount; ++i) s.drops[i] += dp::Read(cc.drops[i]);
+  for (size_t i = 0; i < dp::kEventCount; ++i) s.events[i] += dp::Read(cc.events[i]);
   for (const dp::PortInfo& p : d.ports()) {
     PortStats ps;
     ps.name = p.name;
@@ -84,6 +88,12 @@ int TelemetryStats(const char*, const char*, rte_tel_data* d) {
     rte_tel_data_add_dict_u64(drops, std::string(dp::kDropNames[i]).c_str(), s.drops[i]);
   rte_tel_data_add_dict_container(d, "drops", drops, 0);
 
+  rte_tel_data* events = rte_tel_data_alloc();
+  rte_tel_data_start_dict(events);
+  for (size_t i = 0; i < dp::kEventCount; ++i)
+    rte_tel_data_add_dict_u64(events, std::string(dp::kEventNames[i]).c_str(), s.events[i]);
+  rte_tel_data_add_dict_container(d, "events", events, 0);
+
   rte_tel_data* lcores = rte_tel_data_alloc();
   rte_tel_data_start_dict(lcores);
   for (const LcoreStats& l : s.lcores) {
@@ -127,6 +137,14 @@ std::string ReportText(const StatsSnapshot& s, const dp::Dataplane&, const Gatew
                           dp::kDropDescriptions[i]);
   }
   if (!any) out += "drops: none\n";
+  any = false;
+  for (size_t i = 0; i < dp::kEventCount; ++i) {
+    if (s.events[i] == 0) continue;
+    if (!any) out += "events:\n";
+    any = true;
+    absl::StrAppendFormat(&out, "  %-18s %12u  (%s)\n", dp::kEventNames[i], s.events[i],
+                          dp::kEventDescriptions[i]);
+  }
   size_t shown = 0;
   for (const Gateway::Tunnel* t : gw.SortedTunnels()) {
     const dp::TunnelCounters c = gw.TunnelCountersOf(*t);

@@ -27,7 +27,8 @@ struct LcoreStats {
 };
 struct StatsSnapshot {
   uint64_t processed = 0;
-  std::array<uint64_t, dp::kDropCount> drops{};
+  std::array<uint64_t, dp::kDropCount> drops{};    // workers' and the control thread's
+  std::array<uint64_t, dp::kEventCount> events{};
   std::vector<PortStats> ports;
   std::vector<LcoreStats> lcores;
 };

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include "dataplane/drop_reason.h"
 
@@ -20,6 +21,43 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(c)).load(std::memory_order_relaxed);
 }
 
+// Things the gateway did besides forwarding, counted like the drops (X(name, description)).
+#define GW_EVENTS(X)                                                                     \
+  X(icmp_echo_replies, "ICMP/ICMPv6 echo replies sent")                                 \
+  X(icmp_errors, "ICMP/ICMPv6 errors sent (time exceeded, unreachable, too big)")       \
+  X(icmp_ratelimited, "ICMP errors not sent: the lcore's token bucket was empty")       \
+  X(fragmented, "packets fragmented to fit an MTU")                                     \
+  X(fragments_out, "fragments made of them")                                            \
+  X(reassembled, "packets reassembled from fragments addressed to the gateway")         \
+  X(punted, "packets handed to the control thread (ARP, ND, waiting for a neighbour)")  \
+  X(arp_replies, "ARP replies sent")                                                    \
+  X(arp_requests, "ARP requests sent (resolution and probes)")                          \
+  X(arp_ignored, "ARP replies nobody asked for, ignored (as Linux arp_accept=0)")       \
+  X(nd_adverts, "Neighbour Advertisements sent")                                        \
+  X(nd_solicits, "Neighbour Solicitations sent (resolution and probes)")                \
+  X(neigh_learned, "neighbour entries created or updated from ARP/ND")                  \
+  X(neigh_held, "packets held while their next hop was resolved")                       \
+  X(neigh_released, "held packets sent once the next hop answered")                     \
+  X(neigh_failed, "resolutions that got no answer")
+
+enum class Event : uint8_t {
+#define GW_X(name, desc) name,
+  GW_EVENTS(GW_X)
+#undef GW_X
+      kCount
+};
+inline constexpr size_t kEventCount = static_cast<size_t>(Event::kCount);
+inline constexpr std::array<std::string_view, kEventCount> kEventNames = {
+#define GW_X(name, desc) #name,
+    GW_EVENTS(GW_X)
+#undef GW_X
+};
+inline constexpr std::array<std::string_view, kEventCount> kEventDescriptions = {
+#define GW_X(name, desc) desc,
+    GW_EVENTS(GW_X)
+#undef GW_X
+};
+
 struct TunnelCounters {
   uint64_t encap_packets = 0;
   uint64_t encap_bytes = 0;
@@ -32,12 +70,14 @@ struct alignas(64) LcoreCounters {
   uint64_t busy_cycles = 0;  // TSC cycles spent in loops that received something
   uint64_t busy_packets = 0;
   std::array<uint64_t, kDropCount> drops{};
+  std::array<uint64_t, kEventCount> events{};
   std::unique_ptr<TunnelCounters[]> tunnels;  // indexed by tunnel id
 
   explicit LcoreCounters(uint32_t max_tunnels)
       : tunnels(std::make_unique<TunnelCounters[]>(max_tunnels)) {}
 
-  void CountDrop(Drop why) noexcept { Bump(drops[static_cast<size_t>(why)]); }
+  void CountDrop(Drop why, uint64_t n = 1) noexcept { Bump(drops[static_cast<size_t>(why)], n); }
+  void Count(Event e, uint64_t n = 1) noexcept { Bump(events[static_cast<size_t>(e)], n); }
 };
 
 }  // namespace gw::dp

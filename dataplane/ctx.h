@@ -8,6 +8,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
 #include "dataplane/drop_reason.h"
+#include "dataplane/io.h"
 #include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
 
@@ -27,7 +28,43 @@ struct Ctx {
   uint64_t neigh_gen = 0;
   PeerCacheEntry* peer_cache = nullptr;
   uint64_t peer_gen = 0;
+  WorkerIo* io = nullptr;  // slow paths (io.h); null: none
 };
+
+// Whether a packet travels on (forwarded: this hop takes one TTL) or starts here (originated by
+// the gateway: ICMP, echo replies; full TTL, may always be fragmented).
+enum class Hop : uint8_t { kForward, kOriginate };
+
+// A finished frame that is not the walk's own return value (fragments, reassembled packets).
+inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
+  WorkerIo& io = *ctx.io;
+  if (io.capture != nullptr) [[unlikely]] {
+    if (*io.captured < io.capture_max) {
+      m->port = port;
+      io.capture[(*io.captured)++] = m;
+    } else {
+      ctx.c->CountDrop(Drop::tx_full);
+      rte_pktmbuf_free(m);
+    }
+    return;
+  }
+  rte_eth_tx_buffer(port, io.txq, io.txb[port], m);
+}
+
+// Hands `m` to the control thread; returns kConsumed, or kDropped (counted) if it cannot.
+[[gnu::cold]] inline uint16_t Punt(Ctx& ctx, rte_mbuf* m, const PuntMeta& meta) noexcept {
+  if (ctx.io == nullptr || ctx.io->punt == nullptr) {
+    ctx.c->CountDrop(meta.kind == PuntKind::kHold ? Drop::no_neighbour : Drop::slowpath_full);
+    return kDropped;
+  }
+  *Meta(m) = meta;
+  if (rte_ring_mp_enqueue(ctx.io->punt, m) != 0) {
+    ctx.c->CountDrop(Drop::slowpath_full);
+    return kDropped;
+  }
+  ctx.c->Count(Event::punted);
+  return kConsumed;
+}
 
 [[gnu::cold]] inline uint16_t Dropped(Ctx& ctx, Drop why) noexcept {
   ctx.c->CountDrop(why);

@@ -28,12 +28,26 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
   if (lcores.size() > opts.sizes.max_lcores)
     return absl::InvalidArgumentError("more worker lcores than the RCU was sized for");
 
+  if (RegisterPuntMeta() < 0)
+    return absl::InternalError(absl::StrCat("cannot register the mbuf punt field: ",
+                                            rte_strerror(rte_errno)));
+  dp->control_counters_ = std::make_unique<LcoreCounters>(1);
   auto tables = Tables::Create(opts.sizes);
   if (!tables.ok()) return tables.status();
   dp->tables_ = std::move(*tables);
 
   if (absl::Status s = dp->SetupPorts(opts, static_cast<uint16_t>(lcores.size())); !s.ok())
     return s;
+  const int socket = static_cast<int>(rte_socket_id());
+  dp->punt_ = rte_ring_create("gw_punt", rte_align32pow2(std::max<uint32_t>(opts.punt_ring, 64)),
+                              socket, RING_F_SC_DEQ);
+  // Fragments: a header mbuf from the packet pool chained to one of these, which only points
+  // into the original packet's buffer.
+  dp->indirect_ = rte_pktmbuf_pool_create("gw_indirect", 8191, 128, 0, 0, socket);
+  if (dp->punt_ == nullptr || dp->indirect_ == nullptr)
+    return absl::ResourceExhaustedError(absl::StrCat("cannot create the slow-path ring and pool: ",
+                                                     rte_strerror(rte_errno)));
+  const WorkerShared shared{dp->punt_, dp->pool_, dp->indirect_};
 
   // Spread every (port, rx queue) over the workers; each worker transmits on its own queue of
   // every port, so TX needs no lock.
@@ -43,8 +57,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
     for (uint16_t q = 0; q < p.rx_queues; ++q) assign[next++ % lcores.size()].push_back({p.id, q});
   for (size_t i = 0; i < lcores.size(); ++i) {
     auto w = std::make_unique<Worker>(*dp->tables_, lcores[i], static_cast<uint16_t>(i),
-                                      std::move(assign[i]), opts.worker, dp->quit_);
-    if (!w->ok()) return absl::ResourceExhaustedError("cannot allocate worker TX buffers");
+                                      std::move(assign[i]), opts.worker, shared, dp->quit_);
+    if (!w->ok())
+      return absl::ResourceExhaustedError(
+          "cannot allocate a worker's TX buffers, inbox or reassembly table (give EAL more -m)");
     dp->workers_.push_back(std::move(w));
   }
   return dp;
@@ -82,7 +98,10 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
     // Every RX ring full, every TX ring full, every worker's TX buffers and burst in flight, and
     // every lcore's mempool cache.
     n = ring_mbufs + uint64_t{n_workers} * (plans.size() + 1) * opts.worker.burst +
-        uint64_t{n_workers + 1u} * opts.mbuf_cache * 3 / 2 + 1024;
+        uint64_t{n_workers + 1u} * opts.mbuf_cache * 3 / 2 + 1024 +
+        // packets queued for or held by the control thread, its inboxes to the workers, and the
+        // workers' reassembly tables
+        opts.punt_ring + opts.held_max + uint64_t{n_workers} * (1024 + 2 * 4096);
   }
   pool_ = rte_pktmbuf_pool_create("gw_mbufs", static_cast<unsigned>(n), opts.mbuf_cache, 0,
                                   RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
@@ -93,6 +112,9 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
 
   for (Plan& p : plans) {
     rte_eth_conf conf{};
+    // Fragments and reassembled packets are mbuf chains.
+    if (p.info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+      conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
     if (p.rxq > 1) {
       conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
       conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & p.info.flow_type_rss_offloads;
@@ -158,7 +180,13 @@ Dataplane::~Dataplane() {
   Stop();
   ClosePorts();
   workers_.clear();
+  if (punt_ != nullptr) {
+    void* m;
+    while (rte_ring_sc_dequeue(punt_, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(punt_);
+  }
   tables_.reset();
+  if (indirect_ != nullptr) rte_mempool_free(indirect_);
   if (pool_ != nullptr) rte_mempool_free(pool_);
 }
 

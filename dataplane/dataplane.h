@@ -23,6 +23,8 @@ struct DataplaneOptions {
   uint16_t tx_desc = 1024;
   uint32_t mbufs = 0;  // 0: enough for every ring, buffer and cache
   uint32_t mbuf_cache = 256;
+  uint32_t punt_ring = 4096;  // packets queued for the control thread
+  uint32_t held_max = 4096;   // packets the control thread may hold for resolution, in all
 };
 
 struct PortInfo {
@@ -44,6 +46,11 @@ class Dataplane {
   const std::vector<PortInfo>& ports() const { return ports_; }
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
   rte_mempool* pool() const { return pool_; }
+  // The workers' packets for the control thread (ARP, ND, packets awaiting a neighbour), and the
+  // control thread's own counters (its drops and events, added to the workers' in stats).
+  rte_ring* punt_ring() const { return punt_; }
+  LcoreCounters& control_counters() { return *control_counters_; }
+  const LcoreCounters& control_counters() const { return *control_counters_; }
 
   // Sets a port's MTU: the gateway enforces it in software on egress; the device is told too
   // where it supports it.
@@ -61,6 +68,9 @@ class Dataplane {
   std::vector<PortInfo> ports_;
   std::vector<std::unique_ptr<Worker>> workers_;
   rte_mempool* pool_ = nullptr;
+  rte_mempool* indirect_ = nullptr;
+  rte_ring* punt_ = nullptr;
+  std::unique_ptr<LcoreCounters> control_counters_;
   std::atomic<bool> quit_{false};
   bool launched_ = false;
   bool ports_open_ = false;

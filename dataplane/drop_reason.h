@@ -10,7 +10,7 @@ namespace gw::dp {
 
 // X(name, description)
 #define GW_DROP_REASONS(X)                                                               \
-  X(bad_ethertype, "ethertype is neither IPv4 nor IPv6")                                 \
+  X(bad_ethertype, "ethertype is neither IPv4, IPv6 nor ARP")                            \
   X(not_for_us, "frame or packet not addressed to the gateway (L2 dst, broadcast, mcast)") \
   X(truncated, "frame shorter than its Ethernet or minimum IP header")                  \
   X(bad_version, "IP version field does not match the ethertype")                       \
@@ -19,7 +19,7 @@ namespace gw::dp {
   X(bad_checksum, "IPv4 header checksum wrong")                                         \
   X(ttl_exceeded, "TTL or hop limit <= 1 on a packet to forward")                       \
   X(no_route, "no route to the destination")                                            \
-  X(no_neighbour, "next hop has no neighbour (MAC) entry")                              \
+  X(no_neighbour, "next hop unresolved: ARP/ND unanswered, or its hold queue full")     \
   X(mtu_exceeded, "packet larger than the tunnel or egress MTU")                        \
   X(unknown_peer, "IPIP/SIT packet from no configured (remote, local) pair")            \
   X(mode_mismatch, "tunnel mode does not carry this inner protocol")                    \
@@ -28,8 +28,13 @@ namespace gw::dp {
   X(link_down, "ingress port, egress port or tunnel administratively down")             \
   X(no_headroom, "mbuf headroom too small for the outer header")                        \
   X(local_unsupported, "addressed to the gateway itself, protocol not served")          \
-  X(fragment, "fragmented IPIP/SIT packet addressed to the gateway")                    \
-  X(tx_full, "TX queue full")
+  X(fragment, "fragment to the gateway not reassembled (timeout, table full, overlap)")  \
+  X(tx_full, "TX queue full")                                                           \
+  X(bad_arp, "malformed ARP, or not Ethernet/IPv4 ARP")                                 \
+  X(bad_ndisc, "malformed Neighbour Discovery (hop limit, code, length, checksum)")      \
+  X(bad_icmp, "ICMP/ICMPv6 message to the gateway malformed or bad checksum")           \
+  X(slowpath_full, "queue to the control thread (ARP, ND, held packets) full")          \
+  X(frag_failed, "fragmentation failed (out of mbufs, or too many fragments)")
 
 enum class Drop : uint8_t {
 #define GW_X(name, desc) name,

@@ -11,9 +11,16 @@
 //   The outer destination is routed in the underlay; for a tunnel bound to a port, through that
 //   port only (UnderlayOnPort). An unbound tunnel whose outer destination routes back into a
 //   tunnel drops it as nested_tunnel (Linux counts a collision).
-//   Drops: no_route, link_down, mode_mismatch, mtu_exceeded, nested_tunnel, no_neighbour,
-//   no_headroom.
+//   Too big: limit = min(tunnel MTU, egress port MTU - 20). An IPv4 inner over it with DF gets
+//   ICMP "fragmentation needed" with that limit, an IPv6 inner "packet too big" (both dropped as
+//   mtu_exceeded); an IPv4 inner without DF is fragmented to the limit and each fragment
+//   encapsulated, as Linux fragments at the tunnel device's MTU.
+//   Packets the gateway originates (Hop::kOriginate: ICMP through a tunnel) keep their TTL.
+//   Drops: no_route, link_down, mode_mismatch, mtu_exceeded, nested_tunnel, no_headroom,
+//   frag_failed.
 #pragma once
+
+#include <algorithm>
 
 #include "dataplane/ctx.h"
 #include "dataplane/l2.h"
@@ -51,56 +58,10 @@ struct Inner {
   return onlink;
 }
 
-inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in) noexcept {
-  const TunnelRec* tun = ctx.t->tunnels.Get(nh.tunnel);
-  if (tun == nullptr) [[unlikely]]
-    return Dropped(ctx, Drop::no_route);  // deleted under us: its routes are going too
-  if (!tun->up) [[unlikely]]
-    return Dropped(ctx, Drop::link_down);
-  if (!(tun->carries & in.carry)) [[unlikely]]
-    return Dropped(ctx, Drop::mode_mismatch);
+// The outer header in front of the inner packet (mbuf data at the inner header, headroom checked).
+inline void EncapBuild(Ctx& ctx, rte_mbuf* m, const TunnelRec* tun, const Inner& in,
+                       uint32_t outer_dst, uint8_t inner_ttl) noexcept {
   const uint32_t inner_len = m->pkt_len;
-  if (inner_len > tun->mtu) [[unlikely]]
-    return Dropped(ctx, Drop::mtu_exceeded);
-
-  uint32_t outer_dst = tun->tmpl.dst_addr;
-  if (tun->remote_any) outer_dst = nh.gw_family == 4 ? nh.gw4_be : in.dst_be;
-  if (outer_dst == 0) [[unlikely]]
-    return Dropped(ctx, Drop::no_route);
-
-  // The underlay: the outer destination must leave through a port, not another tunnel.
-  const NextHop* up = &ctx.t->nexthops.Get(Lookup4(ctx, outer_dst));
-  NextHop bound;
-  if (tun->bound_port != kNoPort && (up->kind != NhKind::kPort || up->port != tun->bound_port))
-      [[unlikely]] {
-    bound = UnderlayOnPort(ctx, outer_dst, tun->bound_port);
-    up = &bound;
-  }
-  const NextHop& u = *up;
-  if (u.kind != NhKind::kPort) [[unlikely]]
-    return Dropped(ctx, u.kind == NhKind::kTunnel ? Drop::nested_tunnel : Drop::no_route);
-  const PortState& port = ctx.t->ports[u.port];
-  if (!port.up.load(std::memory_order_relaxed)) [[unlikely]]
-    return Dropped(ctx, Drop::link_down);
-  if (inner_len + sizeof(rte_ipv4_hdr) > port.mtu.load(std::memory_order_relaxed)) [[unlikely]]
-    return Dropped(ctx, Drop::mtu_exceeded);
-  uint64_t mac;
-  if (!LookupNeighbour4(ctx, u.port, u.gw_family == 4 ? u.gw4_be : outer_dst, &mac)) [[unlikely]]
-    return Dropped(ctx, Drop::no_neighbour);
-  if (rte_pktmbuf_headroom(m) < sizeof(rte_ipv4_hdr) + sizeof(rte_ether_hdr)) [[unlikely]]
-    return Dropped(ctx, Drop::no_headroom);
-
-  // The router hop, on the inner header.
-  uint8_t inner_ttl;
-  if (in.carry == kCarryIpv4) {
-    auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
-    DecrementTtl4(ip);
-    inner_ttl = ip->time_to_live;
-  } else {
-    auto* ip6 = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
-    inner_ttl = --ip6->hop_limits;
-  }
-
   void* raw = rte_pktmbuf_prepend(m, sizeof(rte_ipv4_hdr));
   auto* o = static_cast<rte_ipv4_hdr*>(raw);
   std::memcpy(o, &tun->tmpl, sizeof(*o));
@@ -130,8 +91,99 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in)
   TunnelCounters& tc = ctx.c->tunnels[tun->id];
   Bump(tc.encap_packets);
   Bump(tc.encap_bytes, inner_len);
-  WriteEthernet(m, port, mac, RTE_ETHER_TYPE_IPV4);
-  return u.port;
+}
+
+// The outer destination routes nowhere (or into a tunnel). With no route, Linux's tunnel xmit
+// reports a link failure to the inner's source: host unreachable (ICMPv6: address unreachable).
+[[gnu::cold]] inline uint16_t UnderlayUnreachable(Ctx& ctx, rte_mbuf* m, NhKind kind,
+                                                  const Inner& in, Hop hop) noexcept {
+  if (kind == NhKind::kTunnel) return Dropped(ctx, Drop::nested_tunnel);
+  ctx.c->CountDrop(Drop::no_route);
+  if (hop != Hop::kForward) return kDropped;
+  return in.carry == kCarryIpv4 ? IcmpError4(ctx, m, 3, 1, 0) : IcmpError6(ctx, m, 1, 3, 0);
+}
+
+// The inner packet is over the tunnel's limit (see the header comment).
+[[gnu::cold]] inline uint16_t EncapTooBig(Ctx& ctx, rte_mbuf* m, const TunnelRec* tun,
+                                          const Inner& in, uint32_t outer_dst,
+                                          const PortState& port, uint16_t port_id,
+                                          uint32_t next_be, uint16_t limit, Hop hop) noexcept {
+  if (in.carry == kCarryIpv6) {
+    ctx.c->CountDrop(Drop::mtu_exceeded);
+    return hop == Hop::kForward ? IcmpError6(ctx, m, 2, 0, limit) : kDropped;
+  }
+  if (in.df_be != 0 && hop == Hop::kForward) {
+    ctx.c->CountDrop(Drop::mtu_exceeded);
+    return IcmpError4(ctx, m, 3, 4, limit);
+  }
+  if (hop == Hop::kForward) DecrementTtl4(rte_pktmbuf_mtod(m, rte_ipv4_hdr*));
+  rte_mbuf* frags[kMaxFragments];
+  const uint16_t n = Fragment4(ctx, m, limit, frags);
+  if (n == 0) return kDropped;
+  rte_pktmbuf_free(m);
+  uint16_t outs[kMaxFragments];
+  for (uint16_t i = 0; i < n; ++i) {
+    rte_mbuf* f = frags[i];
+    const uint8_t ttl = rte_pktmbuf_mtod(f, const rte_ipv4_hdr*)->time_to_live;
+    EncapBuild(ctx, f, tun, in, outer_dst, ttl);
+    outs[i] = FinishIpv4(ctx, f, port, port_id, next_be);
+  }
+  SendAll(ctx, frags, outs, n);
+  return kConsumed;
+}
+
+inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in,
+                      Hop hop = Hop::kForward) noexcept {
+  const TunnelRec* tun = ctx.t->tunnels.Get(nh.tunnel);
+  if (tun == nullptr) [[unlikely]]
+    return Dropped(ctx, Drop::no_route);  // deleted under us: its routes are going too
+  if (!tun->up) [[unlikely]]
+    return Dropped(ctx, Drop::link_down);
+  if (!(tun->carries & in.carry)) [[unlikely]]
+    return Dropped(ctx, Drop::mode_mismatch);
+
+  uint32_t outer_dst = tun->tmpl.dst_addr;
+  if (tun->remote_any) outer_dst = nh.gw_family == 4 ? nh.gw4_be : in.dst_be;
+  if (outer_dst == 0) [[unlikely]]
+    return Dropped(ctx, Drop::no_route);
+
+  // The underlay: the outer destination must leave through a port, not another tunnel.
+  const NextHop* up = &ctx.t->nexthops.Get(Lookup4(ctx, outer_dst));
+  NextHop bound;
+  if (tun->bound_port != kNoPort && (up->kind != NhKind::kPort || up->port != tun->bound_port))
+      [[unlikely]] {
+    bound = UnderlayOnPort(ctx, outer_dst, tun->bound_port);
+    up = &bound;
+  }
+  const NextHop& u = *up;
+  if (u.kind != NhKind::kPort) [[unlikely]]
+    return UnderlayUnreachable(ctx, m, u.kind, in, hop);
+  const PortState& port = ctx.t->ports[u.port];
+  if (!port.up.load(std::memory_order_relaxed)) [[unlikely]]
+    return Dropped(ctx, Drop::link_down);
+  const uint32_t next_be = u.gw_family == 4 ? u.gw4_be : outer_dst;
+  const uint32_t port_room = port.mtu.load(std::memory_order_relaxed) - sizeof(rte_ipv4_hdr);
+  const uint16_t limit = static_cast<uint16_t>(std::min<uint32_t>(tun->mtu, port_room));
+  if (m->pkt_len > limit) [[unlikely]]
+    return EncapTooBig(ctx, m, tun, in, outer_dst, port, u.port, next_be, limit, hop);
+  if (rte_pktmbuf_headroom(m) < sizeof(rte_ipv4_hdr) + sizeof(rte_ether_hdr)) [[unlikely]]
+    return Dropped(ctx, Drop::no_headroom);
+
+  // The router hop, on the inner header.
+  uint8_t inner_ttl;
+  if (in.carry == kCarryIpv4) {
+    auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
+    if (hop == Hop::kForward) DecrementTtl4(ip);
+    inner_ttl = ip->time_to_live;
+  } else {
+    auto* ip6 = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
+    if (hop == Hop::kForward) --ip6->hop_limits;
+    inner_ttl = ip6->hop_limits;
+  }
+  EncapBuild(ctx, m, tun, in, outer_dst, inner_ttl);
+  return FinishIpv4(ctx, m, port, u.port, next_be);
 }
 
 }  // namespace gw::dp
+
+#include "dataplane/icmp.h"

@@ -1,7 +1,7 @@
 // Ethernet, both ends of the walk.
 //   Ingress: enters a frame as received; leaves the mbuf data at the IP header, with the
-//   ethertype and whether the frame was an L2 broadcast. Drops: truncated, not_for_us
-//   (unicast to another MAC, multicast).
+//   ethertype and whether the frame was an L2 broadcast or multicast. Drops: truncated,
+//   not_for_us (unicast to another MAC; multicast other than IPv6's, which ND needs).
 //   Egress: prepends a fresh header, src = egress port MAC, dst = the next hop's MAC.
 #pragma once
 
@@ -20,10 +20,14 @@ inline bool ParseEthernet(Ctx& ctx, rte_mbuf* m, const PortState& port, L2Info* 
     return false;
   }
   const auto* eth = rte_pktmbuf_mtod(m, const rte_ether_hdr*);
-  out->broadcast = rte_is_broadcast_ether_addr(&eth->dst_addr);
-  if (!out->broadcast && !rte_is_same_ether_addr(&eth->dst_addr, &port.mac)) [[unlikely]] {
-    ctx.c->CountDrop(Drop::not_for_us);
-    return false;
+  out->broadcast = rte_is_multicast_ether_addr(&eth->dst_addr);  // (broadcast included)
+  if (!rte_is_same_ether_addr(&eth->dst_addr, &port.mac)) [[unlikely]] {
+    const bool ok = rte_is_broadcast_ether_addr(&eth->dst_addr) ||
+                    (out->broadcast && eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6));
+    if (!ok) {
+      ctx.c->CountDrop(Drop::not_for_us);
+      return false;
+    }
   }
   out->ether_type_be = eth->ether_type;
   rte_pktmbuf_adj(m, sizeof(rte_ether_hdr));

@@ -1,6 +1,7 @@
 #include "dataplane/worker.h"
 
 #include <algorithm>
+#include <string>
 
 #include "dataplane/forward.h"
 
@@ -20,7 +21,8 @@ void OnTxFull(rte_mbuf** unsent, uint16_t count, void* userdata) {
 }  // namespace
 
 Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector<RxQueue> rxqs,
-               const WorkerOptions& opts, const std::atomic<bool>& quit)
+               const WorkerOptions& opts, const WorkerShared& shared,
+               const std::atomic<bool>& quit)
     : t_(tables),
       lcore_(lcore),
       index_(index),
@@ -44,10 +46,64 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
     txb_[p] = b;
     tx_ports_.push_back(p);
   }
+
+  const std::string name = "gw_inbox" + std::to_string(index);
+  inbox_ = rte_ring_create(name.c_str(), 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+  const uint64_t hz = rte_get_tsc_hz();
+  const uint32_t entries = std::max<uint32_t>(opts.frag_entries, 64);
+  const uint64_t frag_cycles = hz / 1000 * std::max<uint32_t>(opts.frag_timeout_ms, 1);
+  io_.frag_tbl = rte_ip_frag_table_create(entries / 8, 8, entries, frag_cycles, socket);
+  death_row_ = static_cast<rte_ip_frag_death_row*>(
+      rte_zmalloc_socket("gw_death_row", sizeof(rte_ip_frag_death_row), 0, socket));
+  if (inbox_ == nullptr || io_.frag_tbl == nullptr || death_row_ == nullptr) {
+    ok_ = false;
+    return;
+  }
+  io_.txb = txb_.data();
+  io_.txq = index;
+  io_.punt = shared.punt;
+  io_.direct = shared.direct;
+  io_.indirect = shared.indirect;
+  io_.death_row = death_row_;
+  io_.icmp.Init(opts.icmp_rate, opts.icmp_burst);
 }
 
 Worker::~Worker() {
   for (rte_eth_dev_tx_buffer* b : txb_) rte_free(b);
+  if (inbox_ != nullptr) {
+    void* m;
+    while (rte_ring_sc_dequeue(inbox_, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(inbox_);
+  }
+  if (io_.frag_tbl != nullptr) {
+    rte_ip_frag_table_destroy(io_.frag_tbl);  // frees the mbufs it held
+  }
+  if (death_row_ != nullptr) {
+    rte_ip_frag_free_death_row(death_row_, 0);
+    rte_free(death_row_);
+  }
+}
+
+void Worker::DrainInbox() {
+  void* frames[64];
+  const unsigned n = rte_ring_sc_dequeue_burst(inbox_, frames, 64, nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    auto* m = static_cast<rte_mbuf*>(frames[i]);
+    rte_eth_tx_buffer(m->port, index_, txb_[m->port], m);
+  }
+}
+
+// Reassembly: what the table gave up on is freed (and counted) outside the packet loop, and
+// datagrams that stopped arriving are expired about ten times a second.
+void Worker::Housekeeping(uint64_t now) {
+  if (now >= next_expire_) {
+    rte_ip_frag_table_del_expired_entries(io_.frag_tbl, death_row_, now);
+    next_expire_ = now + rte_get_tsc_hz() / 10;
+  }
+  if (death_row_->cnt != 0) {
+    counters_.CountDrop(Drop::fragment, death_row_->cnt);
+    rte_ip_frag_free_death_row(death_row_, 0);
+  }
 }
 
 void Worker::FlushAll() {
@@ -73,7 +129,8 @@ int Worker::Run() {
             neigh_cache_.get(),
             t_.neigh_gen.load(std::memory_order_acquire),
             peer_cache_.get(),
-            t_.peer_gen.load(std::memory_order_acquire)};
+            t_.peer_gen.load(std::memory_order_acquire),
+            &io_};
     uint32_t got = 0;
     for (const RxQueue& q : rxqs_) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
@@ -98,14 +155,18 @@ int Worker::Run() {
         if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
         rte_mbuf* m = pkts[i];
         const uint16_t out = Process(ctx, m, in_port);
-        if (out == kDropped) [[unlikely]]
-          rte_pktmbuf_free(m);
-        else
+        if (out >= kConsumed) [[unlikely]] {
+          if (out == kDropped) rte_pktmbuf_free(m);
+        } else {
           rte_eth_tx_buffer(out, index_, txb_[out], m);
+        }
       }
       Bump(counters_.processed, n);
     }
     ip_id_ = ctx.ip_id;
+    if (!rte_ring_empty(inbox_)) [[unlikely]]
+      DrainInbox();
+    Housekeeping(start);
     FlushAll();
     rte_rcu_qsbr_quiescent(qsbr, index_);
     if (got != 0) {
@@ -117,6 +178,15 @@ int Worker::Run() {
       rte_delay_us_sleep(opts_.idle_sleep_us);
       rte_rcu_qsbr_thread_online(qsbr, index_);
     }
+  }
+  // On the way out: what the control thread queued is sent, and datagrams still being reassembled
+  // are given up (and counted) now rather than vanish with the table.
+  DrainInbox();
+  for (;;) {
+    rte_ip_frag_table_del_expired_entries(io_.frag_tbl, death_row_, UINT64_MAX);
+    if (death_row_->cnt == 0) break;
+    counters_.CountDrop(Drop::fragment, death_row_->cnt);
+    rte_ip_frag_free_death_row(death_row_, 0);
   }
   FlushAll();
   rte_rcu_qsbr_thread_offline(qsbr, index_);

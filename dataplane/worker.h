@@ -9,6 +9,7 @@
 
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
+#include "dataplane/io.h"
 #include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
 
@@ -22,13 +23,24 @@ struct RxQueue {
 struct WorkerOptions {
   uint16_t burst = 32;
   uint32_t idle_sleep_us = 0;  // 0: poll without pause
+  uint32_t icmp_rate = 1000;   // ICMP errors per second per worker (0: none)
+  uint32_t icmp_burst = 50;
+  uint32_t frag_timeout_ms = 2000;  // reassembly gives up on a datagram after this
+  uint32_t frag_entries = 4096;     // datagrams being reassembled at once, per worker
+};
+
+// What the dataplane shares with every worker's slow paths.
+struct WorkerShared {
+  rte_ring* punt = nullptr;          // to the control thread
+  rte_mempool* direct = nullptr;     // the packet pool
+  rte_mempool* indirect = nullptr;   // fragment payload references
 };
 
 class Worker {
  public:
   // `index` is this worker's TX queue on every port and its RCU thread id.
   Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector<RxQueue> rxqs,
-         const WorkerOptions& opts, const std::atomic<bool>& quit);
+         const WorkerOptions& opts, const WorkerShared& shared, const std::atomic<bool>& quit);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -38,6 +50,9 @@ class Worker {
   uint16_t index() const { return index_; }
   const std::vector<RxQueue>& rx_queues() const { return rxqs_; }
   const LcoreCounters& counters() const { return counters_; }
+  // Frames the control thread wants sent (single producer: the control thread; m->port is the
+  // egress port). The worker sends them from its own TX queue.
+  rte_ring* inbox() const { return inbox_; }
 
   // The lcore entry point (rte_eal_remote_launch).
   static int Main(void* self) { return static_cast<Worker*>(self)->Run(); }
@@ -45,6 +60,8 @@ class Worker {
  private:
   int Run();
   void FlushAll();
+  void DrainInbox();
+  void Housekeeping(uint64_t now);
 
   const Tables& t_;
   const unsigned lcore_;
@@ -58,6 +75,10 @@ class Worker {
   uint16_t ip_id_ = 0;
   std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
   std::unique_ptr<PeerCacheEntry[]> peer_cache_;
+  rte_ring* inbox_ = nullptr;
+  WorkerIo io_;
+  rte_ip_frag_death_row* death_row_ = nullptr;
+  uint64_t next_expire_ = 0;
   bool ok_ = true;
 };
 

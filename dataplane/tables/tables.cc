@@ -12,7 +12,22 @@ Tables::Tables(const TableSizes& s)
       route6(rcu, "gw_route6", s.routes6, s.tbl8s6),
       tunnels(rcu, s.tunnels),
       peers(rcu, "gw_peers", s.tunnels, sizeof(PeerKey)),
-      neighbours(rcu, "gw_neigh", s.neighbours, sizeof(NeighKey)) {}
+      neighbours(rcu, "gw_neigh", s.neighbours, sizeof(NeighKey)),
+      sources_(new SourceAddrs()) {}
+
+Tables::~Tables() {
+  delete sources_.load();
+  for (const RetiredSources& r : retired_sources_) delete r.s;
+}
+
+void Tables::PublishSources(std::unique_ptr<SourceAddrs> s) {
+  size_t n = 0;
+  while (n < retired_sources_.size() && rcu.Passed(retired_sources_[n].token))
+    delete retired_sources_[n++].s;
+  retired_sources_.erase(retired_sources_.begin(), retired_sources_.begin() + static_cast<long>(n));
+  const SourceAddrs* old = sources_.exchange(s.release(), std::memory_order_acq_rel);
+  retired_sources_.push_back({old, rcu.Start()});
+}
 
 absl::StatusOr<std::unique_ptr<Tables>> Tables::Create(const TableSizes& s) {
   if (s.nexthops < 2) return absl::InvalidArgumentError("--nexthops must be at least 2");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "dataplane/dpdk.h"
@@ -69,6 +70,16 @@ struct PortState {
   std::atomic<bool> up{true};
 };
 
+// Source addresses of what the gateway originates (ICMP errors, ARP and ND): per port the first
+// address of each family configured on it, and the gateway's first address of each family as
+// the fallback (0 / all-zero: none). Immutable; replaced whole behind Tables::sources.
+struct SourceAddrs {
+  std::array<uint32_t, RTE_MAX_ETHPORTS> port4{};
+  std::array<std::array<uint8_t, 16>, RTE_MAX_ETHPORTS> port6{};
+  uint32_t any4 = 0;
+  std::array<uint8_t, 16> any6{};
+};
+
 struct TableSizes {
   uint32_t tunnels = 65536;
   uint32_t routes = 65536;       // IPv4 rules
@@ -98,7 +109,20 @@ class Tables {
   std::atomic<uint64_t> neigh_gen{1};
   std::atomic<uint64_t> peer_gen{1};
 
+  // Reader: the current source addresses (never null).
+  const SourceAddrs& sources() const noexcept { return *sources_.load(std::memory_order_acquire); }
+  // Writer: publish new ones; the old snapshot is freed once no worker can hold it.
+  void PublishSources(std::unique_ptr<SourceAddrs> s);
+  ~Tables();
+
  private:
+  std::atomic<const SourceAddrs*> sources_;
+  struct RetiredSources {
+    const SourceAddrs* s;
+    uint64_t token;
+  };
+  std::vector<RetiredSources> retired_sources_;
+
   explicit Tables(const TableSizes& s);
 };
 

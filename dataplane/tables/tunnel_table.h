@@ -33,6 +33,9 @@ struct alignas(64) TunnelRec {
   bool pmtudisc = true;      // DF set; else DF copied from an IPv4 inner
   bool up = false;
   bool remote_any = false;
+  // The tunnel's first IPv4 / IPv6 address (0: none): source of ICMP errors sent through it.
+  uint32_t src4_be = 0;
+  std::array<uint8_t, 16> src6{};
 
   // Builds tmpl and tmpl_sum from the fields above and the addresses.
   void BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos);

@@ -59,10 +59,13 @@ TEST_F(ForwardTest, TheEdgesOfThoseRangesAreRouted) {
 }
 
 TEST_F(ForwardTest, PacketsForUsThatAreNotTunnelsAreUnsupported) {
-  ExpectDrop(1, V4("10.10.100.1", 1), Drop::local_unsupported);   // ICMP echo to us
   ExpectDrop(1, V4("10.65.132.187", 6), Drop::local_unsupported);  // TCP to us
-  ExpectDrop(1, V4("10.10.100.10", 17), Drop::local_unsupported);  // tun1's address
-  ExpectDrop(1, V6("2001:db8:1::1", 58), Drop::local_unsupported);  // ICMPv6 to us
+  ExpectDrop(1, V4("10.10.100.10", 17), Drop::local_unsupported);  // UDP to tun1's address
+  ExpectDrop(1, V6("2001:db8:1::1", 17), Drop::local_unsupported);  // UDP to us over IPv6
+  ExpectDrop(1, V4("10.10.100.1", 47), Drop::local_unsupported);   // GRE: not served
+  // ICMP to us is served (icmp.h); these payloads are not ICMP messages.
+  ExpectDrop(1, V4("10.10.100.1", 1), Drop::bad_icmp);
+  ExpectDrop(1, V6("2001:db8:1::1", 58), Drop::bad_icmp);
   // IPIP to us from no configured peer is a tunnel question, not this one.
   ExpectDrop(1, V4("10.10.100.1", 4), Drop::unknown_peer);
 }

@@ -41,9 +41,20 @@ TEST_F(L2Test, AFrameToAnotherHostIsNotForUs) {
 TEST_F(L2Test, MulticastFramesAreNotForUs) {
   ExpectDrop(1, Eth({0x01, 0x00, 0x5e, 0x00, 0x00, 0x05}, kHostAMac, kEthIpv4, ToNode2().Build()),
              Drop::not_for_us);
-  ExpectDrop(1, Eth({0x33, 0x33, 0x00, 0x00, 0x00, 0x01}, kHostAMac, kEthIpv6,
-                    Ip6{.src = "2001:db8:1::2", .dst = "2001:db8:1::1"}.Build()),
+}
+
+TEST_F(L2Test, Ipv6MulticastFramesAreAcceptedButNotForwarded) {
+  // Neighbour Discovery needs 33:33:xx frames; what they carry is never forwarded.
+  ASSERT_TRUE(Config({"addr add 2001:db8:2::1/64 dev port0", "addr add 2001:db8:1::1/64 dev port1",
+                      "neigh add 2001:db8:2::2 lladdr 52:54:00:41:84:02 dev port0"}));
+  const Mac mcast = {0x33, 0x33, 0x00, 0x00, 0x00, 0x01};
+  ExpectDrop(1, Eth(mcast, kHostAMac, kEthIpv6,
+                    Ip6{.src = "2001:db8:1::2", .dst = "2001:db8:2::2", .hop = 64}.Build()),
              Drop::not_for_us);
+  // To one of our addresses it is delivered (and this protocol is not served).
+  ExpectDrop(1, Eth(mcast, kHostAMac, kEthIpv6,
+                    Ip6{.src = "2001:db8:1::2", .dst = "2001:db8:1::1", .next = 17}.Build()),
+             Drop::local_unsupported);
 }
 
 TEST_F(L2Test, ABroadcastFrameIsNotForwarded) {
@@ -72,9 +83,10 @@ TEST_F(L2Test, ABroadcastFrameToOurAddressIsStillDecapsulated) {
 }
 
 TEST_F(L2Test, OtherEthertypesAreDropped) {
-  ExpectDrop(1, Eth(kP1, kHostAMac, kEthArp, Payload(28)), Drop::bad_ethertype);
   ExpectDrop(1, Eth(kP1, kHostAMac, 0x8100, Payload(46)), Drop::bad_ethertype);  // VLAN tag
-  ExpectDrop(1, Eth(kBroadcast, kHostAMac, kEthArp, Payload(28)), Drop::bad_ethertype);
+  ExpectDrop(1, Eth(kP1, kHostAMac, 0x88cc, Payload(46)), Drop::bad_ethertype);  // LLDP
+  // ARP is served (forward.h); 28 bytes of pattern are not an Ethernet/IPv4 ARP message.
+  ExpectDrop(1, Eth(kBroadcast, kHostAMac, kEthArp, Payload(28)), Drop::bad_arp);
 }
 
 TEST_F(L2Test, AFrameShorterThanAnEthernetHeaderIsTruncated) {

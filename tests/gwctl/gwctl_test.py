@@ -68,6 +68,16 @@ def drop_reasons_from_source():
     return names
 
 
+def event_names_from_source():
+    """The event counter names, read from dataplane/counters.h (the single list)."""
+    with open(os.path.join(SRC, "dataplane", "counters.h")) as f:
+        text = f.read()
+    body = text[text.index("#define GW_EVENTS"):text.index("enum class Event")]
+    names = re.findall(r"\bX\((\w+),", body)
+    check(len(names) >= 10, f"could not read the events from counters.h: {names}")
+    return names
+
+
 # --------------------------------------------------------------------------- gatewayd processes
 
 def runtime_dir(prefix):
@@ -983,7 +993,9 @@ def t_stats():
     gw.ok("tunnel", "add", "ts2", "mode", "sit", "remote", "10.0.0.2", "local", "10.0.0.1")
     try:
         s = gw.js("stats")
-        check_eq(sorted(s), sorted(["ports", "tunnels", "drops", "lcores", "processed"]), "top-level keys of -j stats")
+        check_eq(sorted(s), sorted(["ports", "tunnels", "drops", "events", "lcores", "processed"]),
+                 "top-level keys of -j stats")
+        check_eq(list(s["events"]), event_names_from_source(), "stats events (vs dataplane/counters.h)")
         check(isinstance(s["processed"], int), f"processed: {s['processed']!r}")
         check_eq([p.get("name") for p in s["ports"]], ["port0", "port1"], "stats ports")
         for p in s["ports"]:

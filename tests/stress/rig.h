@@ -147,6 +147,8 @@ class Rig {
     opts.sizes.nexthops = 65536;
     opts.sizes.neighbours = 1024;
     opts.mbufs = 32767;  // RX ring + both TX rings full, and then some
+    // The frames to deleted routes must be dropped and nothing else: no ICMP errors back.
+    opts.worker.icmp_rate = 0;
     auto created = dp::Dataplane::Create(opts);
     if (!created.ok()) return ::testing::AssertionFailure() << created.status();
     dp_ = std::move(*created);
