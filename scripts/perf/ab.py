@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""A/B of gatewayd builds on perf.sh's rig, interleaved in one run (run through scripts/perf-ab.sh).
+
+  scripts/perf-ab.sh [--runs N] [--workload NAME]... [--testpmd] BINARY_A BINARY_B [...]
+
+BINARY may carry gatewayd flags after commas: build/gatewayd,--burst_prefetch=on.
+
+Per workload, every binary is started once on the same pcap and config, all stopped (SIGSTOP);
+then N rounds, the order rotating every round, each binary resumed, warmed up, measured (the
+same window as perf.sh: telemetry /gateway/stats, worker CPU share) and stopped again. With
+--testpmd a dpdk-testpmd 5tswap run joins each round, for the ratio. Prints every window and the
+medians: Mpps, Mpps per on-CPU second, cycles/packet, and B/A of the per-CPU medians.
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_workload  # noqa: E402
+import runner  # noqa: E402
+from runner import log, median  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workload", action="append", default=[])
+    ap.add_argument("--warmup", type=float, default=2.0)
+    ap.add_argument("--window", type=float, default=5.0)
+    ap.add_argument("--testpmd", action="store_true", help="add a testpmd 5tswap run per round")
+    ap.add_argument("--json")
+    ap.add_argument("binaries", nargs="+")
+    a = ap.parse_args()
+    # BINARY[,--flag=value...]: extra gatewayd flags for that entry (the same binary may appear
+    # twice with different flags).
+    specs = [b.split(",") for b in a.binaries]
+    a.binaries = [",".join([os.path.abspath(s[0])] + s[1:]) for s in specs]
+    a.profile = False
+    names = a.workload or ["encap-64-t1", "decap-64-t1", "route-64-t1k"]
+    signal.signal(signal.SIGINT, runner.on_signal)
+    signal.signal(signal.SIGTERM, runner.on_signal)
+    rig = runner.Rig(a)
+    rig.huge = runner.hugepages_usable(3072)
+    labels = [chr(ord("A") + i) for i in range(len(a.binaries))]
+    for lab, b in zip(labels, a.binaries):
+        log("%s = %s" % (lab, b))
+    out = {}
+    try:
+        confs = {}
+        for name in names:
+            info = gen_workload.info(name)
+            tset = info["tunnel_set"]
+            if tset not in confs:
+                confs[tset] = os.path.join(a.work, "config-%s.conf" % tset)
+                with open(confs[tset], "w") as f:
+                    for line in gen_workload.config_lines(info["tunnels"]):
+                        f.write(line + "\n")
+            pcap = os.path.join(a.work, name + ".pcap")
+            gen_workload.write_pcap(pcap, gen_workload.frames(name))
+            log("== %s" % name)
+            gws = {}
+            try:
+                for lab, b in zip(labels, a.binaries):
+                    a.gatewayd, *extra = b.split(",")
+                    binfo = dict(info, gatewayd_flags=info["gatewayd_flags"] + extra)
+                    gw, tel, _ = runner.start_gatewayd(rig, binfo, pcap, confs[tset])
+                    gw.pause()
+                    gws[lab] = (gw, tel)
+                res = {lab: [] for lab in labels}
+                res["5tswap"] = []
+                progs = labels + (["5tswap"] if a.testpmd else [])
+                for r in range(a.runs):
+                    order = progs[r % len(progs):] + progs[:r % len(progs)]
+                    for p in order:
+                        if p == "5tswap":
+                            m = runner.run_testpmd(rig, info, pcap, "5tswap")
+                        else:
+                            gw, tel = gws[p]
+                            gw.resume()
+                            time.sleep(a.warmup)
+                            tid = gw.worker_tid()
+                            m = runner.measure_gatewayd(rig, gw, tel, a.window, tid)
+                            gw.pause()
+                        res[p].append(m)
+                        log("   run %d %-6s %6.3f Mpps  %6.0f cyc/pkt  cpu %3.0f%%  %6.3f Mpps/cpu-s%s"
+                            % (r + 1, p, m["mpps"], m["cycles_per_pkt"] or 0,
+                               100 * (m["cpu"] or 0), m["mpps_cpu"] or 0,
+                               ("  !! " + "; ".join(m["problems"])) if m["problems"] else ""))
+            finally:
+                for lab, (gw, tel) in gws.items():
+                    err = runner.stop_gatewayd(rig, gw, tel)
+                    if err:
+                        log("   !! %s: %s" % (lab, err))
+                os.unlink(pcap)
+            summ = {}
+            for p in progs:
+                ms = res[p]
+                summ[p] = {k: median([m[k] for m in ms if m.get(k) is not None] or [0])
+                           for k in ("mpps", "mpps_cpu", "cycles_per_pkt", "cpu")}
+            out[name] = {"summary": summ, "raw": res}
+            ref = summ[labels[0]]["mpps_cpu"]
+            for p in progs:
+                s = summ[p]
+                extra = ""
+                if p != labels[0] and p != "5tswap" and ref:
+                    extra = "  %s/A %.3f" % (p, s["mpps_cpu"] / ref)
+                if a.testpmd and p != "5tswap" and summ["5tswap"]["mpps_cpu"]:
+                    extra += "  /5tswap %.2f" % (s["mpps_cpu"] / summ["5tswap"]["mpps_cpu"])
+                log("   median %-6s %6.3f Mpps  %6.3f Mpps/cpu-s  %6.0f cyc/pkt  cpu %3.0f%%%s" % (
+                    p, s["mpps"], s["mpps_cpu"], s["cycles_per_pkt"] or 0, 100 * s["cpu"], extra))
+    except runner.Interrupted as e:
+        log("interrupted (%s)" % e)
+        return 130
+    finally:
+        rig.cleanup()
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"binaries": a.binaries, "results": out}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
