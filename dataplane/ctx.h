@@ -72,7 +72,7 @@ inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
 }
 
 // Route lookups: next-hop id, 0 (kNhNone) for no route.
-inline uint32_t Lookup4(Ctx& ctx, uint32_t dst_be) noexcept {
+[[gnu::always_inline]] inline uint32_t Lookup4(Ctx& ctx, uint32_t dst_be) noexcept {
   uint32_t ip = rte_be_to_cpu_32(dst_be);
   uint64_t nh;
   rte_fib_lookup_bulk(ctx.fib4, &ip, &nh, 1);
@@ -91,7 +91,8 @@ inline bool LookupNeighbour(const Ctx& ctx, const NeighKey& k, uint64_t* mac) no
 }
 
 // The MAC of IPv4 next hop `ip_be` on `port`, through the worker's cache.
-inline bool LookupNeighbour4(Ctx& ctx, uint16_t port, uint32_t ip_be, uint64_t* mac) noexcept {
+[[gnu::always_inline]] inline bool LookupNeighbour4(Ctx& ctx, uint16_t port, uint32_t ip_be,
+                                                    uint64_t* mac) noexcept {
   if (ctx.neigh_cache == nullptr) return LookupNeighbour(ctx, NeighKey4(port, ip_be), mac);
   NeighCacheEntry& e = ctx.neigh_cache[CacheSlot(ip_be, port, kNeighCacheBits)];
   if (e.gen == ctx.neigh_gen && e.ip_be == ip_be && e.port == port) [[likely]] {

@@ -59,8 +59,9 @@ struct Inner {
 }
 
 // The outer header in front of the inner packet (mbuf data at the inner header, headroom checked).
-inline void EncapBuild(Ctx& ctx, rte_mbuf* m, const TunnelRec* tun, const Inner& in,
-                       uint32_t outer_dst, uint8_t inner_ttl) noexcept {
+[[gnu::always_inline]] inline void EncapBuild(Ctx& ctx, rte_mbuf* m, const TunnelRec* tun,
+                                              const Inner& in, uint32_t outer_dst,
+                                              uint8_t inner_ttl) noexcept {
   const uint32_t inner_len = m->pkt_len;
   void* raw = rte_pktmbuf_prepend(m, sizeof(rte_ipv4_hdr));
   auto* o = static_cast<rte_ipv4_hdr*>(raw);

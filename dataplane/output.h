@@ -24,7 +24,7 @@ namespace gw::dp {
 inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint16_t mtu) noexcept;
 inline uint16_t IcmpError6(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint32_t mtu) noexcept;
 
-inline void DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
+[[gnu::always_inline]] inline void DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
   // TTL is the high byte of the TTL/protocol word: the word drops by 0x0100.
   const uint16_t old_word = *reinterpret_cast<const uint16_t*>(&ip->time_to_live);
   --ip->time_to_live;
@@ -45,8 +45,8 @@ inline void DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
 }
 
 // The Ethernet header to IPv4 next hop `next_be` on `port_id`, or hold the packet for it.
-inline uint16_t FinishIpv4(Ctx& ctx, rte_mbuf* m, const PortState& port, uint16_t port_id,
-                           uint32_t next_be) noexcept {
+[[gnu::always_inline]] inline uint16_t FinishIpv4(Ctx& ctx, rte_mbuf* m, const PortState& port,
+                                                  uint16_t port_id, uint32_t next_be) noexcept {
   uint64_t mac;
   if (!LookupNeighbour4(ctx, port_id, next_be, &mac)) [[unlikely]]
     return Hold(ctx, m, port_id, 4, &next_be, RTE_ETHER_TYPE_IPV4);

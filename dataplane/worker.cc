@@ -166,7 +166,8 @@ int Worker::Run() {
     ip_id_ = ctx.ip_id;
     if (!rte_ring_empty(inbox_)) [[unlikely]]
       DrainInbox();
-    Housekeeping(start);
+    if (start >= next_expire_ || death_row_->cnt != 0) [[unlikely]]
+      Housekeeping(start);
     FlushAll();
     rte_rcu_qsbr_quiescent(qsbr, index_);
     if (got != 0) {
