@@ -33,6 +33,9 @@ DEFINE_uint32(tbl8s, 4096, "IPv4 FIB tbl8 groups (1 KiB each, two copies)");
 DEFINE_uint32(tbl8s6, 4096, "IPv6 FIB tbl8 groups (1 KiB each, two copies)");
 DEFINE_uint32(nexthops, 65536, "distinct next hops (port/gateway or tunnel/via pairs)");
 DEFINE_uint32(neighbours, 65536, "neighbour table size");
+DEFINE_string(burst_prefetch, "auto",
+              "burst stage prefetch of the walk's records: on, off, or auto (on above 65536 "
+              "tunnels or next hops)");
 DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
 DEFINE_uint32(icmp_ratelimit, 1000, "ICMP errors per second per worker lcore (0: none)");
 DEFINE_uint32(icmp_burst, 50, "ICMP errors a worker may send at once (token bucket depth)");
@@ -89,6 +92,12 @@ int main(int argc, char** argv) {
   opts.sizes.neighbours = FLAGS_neighbours;
   opts.worker.burst = static_cast<uint16_t>(FLAGS_burst);
   opts.worker.idle_sleep_us = FLAGS_idle_sleep_us;
+  if (FLAGS_burst_prefetch == "on")
+    opts.worker.burst_prefetch = gw::dp::BurstPrefetch::kOn;
+  else if (FLAGS_burst_prefetch == "off")
+    opts.worker.burst_prefetch = gw::dp::BurstPrefetch::kOff;
+  else if (FLAGS_burst_prefetch != "auto")
+    return Fail("--burst_prefetch must be on, off or auto");
   opts.worker.icmp_rate = FLAGS_icmp_ratelimit;
   opts.worker.icmp_burst = FLAGS_icmp_burst;
   opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;

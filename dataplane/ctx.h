@@ -29,6 +29,10 @@ struct Ctx {
   PeerCacheEntry* peer_cache = nullptr;
   uint64_t peer_gen = 0;
   WorkerIo* io = nullptr;  // slow paths (io.h); null: none
+  // The next hop of IPv4 destination `hint_dst_be` under fib4, looked up ahead with the rest of
+  // the burst (burst.h); 0: none (0.0.0.0 is never routed).
+  uint32_t hint_dst_be = 0;
+  uint32_t hint_nh = 0;
 };
 
 // Whether a packet travels on (forwarded: this hop takes one TTL) or starts here (originated by

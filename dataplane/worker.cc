@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <string>
 
+#include "dataplane/burst.h"
 #include "dataplane/forward.h"
 
 namespace gw::dp {
 namespace {
 
 constexpr int kPrefetchAhead = 3;
-constexpr uint16_t kMaxBurst = 512;
 
 // TX buffer overflow: the queue is full. Count and free what did not go.
 void OnTxFull(rte_mbuf** unsent, uint16_t count, void* userdata) {
@@ -32,6 +32,9 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
       counters_(tables.sizes.tunnels),
       neigh_cache_(std::make_unique<NeighCacheEntry[]>(1u << kNeighCacheBits)),
       peer_cache_(std::make_unique<PeerCacheEntry[]>(1u << kPeerCacheBits)) {
+  prefetch_ = opts.burst_prefetch == BurstPrefetch::kOn ||
+              (opts.burst_prefetch == BurstPrefetch::kAuto &&
+               std::max(tables.sizes.tunnels, tables.sizes.nexthops) > kBurstPrefetchAutoAbove);
   const int socket = static_cast<int>(rte_lcore_to_socket_id(lcore));
   for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; ++p) {
     if (!t_.ports[p].present) continue;
@@ -116,6 +119,7 @@ int Worker::Run() {
   rte_rcu_qsbr_thread_online(qsbr, index_);
   const uint16_t burst = std::min(opts_.burst, kMaxBurst);
   rte_mbuf* pkts[kMaxBurst];
+  BurstHints hints;
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
@@ -149,11 +153,14 @@ int Worker::Run() {
         Bump(counters_.processed, n);
         continue;
       }
+      StageBurst(ctx, pkts, n, &hints, prefetch_);
       for (int i = 0; i < kPrefetchAhead && i < n; ++i)
         rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
       for (uint16_t i = 0; i < n; ++i) {
         if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
         rte_mbuf* m = pkts[i];
+        ctx.hint_dst_be = hints.dst_be[i];
+        ctx.hint_nh = hints.nh[i];
         const uint16_t out = Process(ctx, m, in_port);
         if (out >= kConsumed) [[unlikely]] {
           if (out == kDropped) rte_pktmbuf_free(m);

@@ -20,8 +20,14 @@ struct RxQueue {
   uint16_t queue;
 };
 
+// The burst stage's prefetching (burst.h): on, off, or on when the tables are larger than the
+// default sizes (more than 65536 tunnels or next hops), where the walks miss the caches.
+enum class BurstPrefetch : uint8_t { kAuto, kOn, kOff };
+inline constexpr uint32_t kBurstPrefetchAutoAbove = 65536;
+
 struct WorkerOptions {
   uint16_t burst = 32;
+  BurstPrefetch burst_prefetch = BurstPrefetch::kAuto;
   uint32_t idle_sleep_us = 0;  // 0: poll without pause
   uint32_t icmp_rate = 1000;   // ICMP errors per second per worker (0: none)
   uint32_t icmp_burst = 50;
@@ -79,6 +85,7 @@ class Worker {
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;
   uint64_t next_expire_ = 0;
+  bool prefetch_ = false;  // the burst stage prefetches (opts_.burst_prefetch, resolved)
   bool ok_ = true;
 };
 

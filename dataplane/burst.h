@@ -1,0 +1,141 @@
+// The burst stage: what the worker does for a whole received burst before the per-packet walk.
+//   Enters: the burst as received (mbuf data at the Ethernet header), the Ctx with this burst's
+//   route snapshot.
+//   Leaves: the packets untouched; per packet, the next hop of its IPv4 destination from ONE bulk
+//   FIB lookup (BurstHints), which the walk takes instead of its own first lookup (RouteIpv4,
+//   through Ctx::hint_*). With `prefetch`, the records each walk is going to read are also
+//   loaded, stage by stage across the burst, so that their cache misses overlap instead of
+//   forming one dependent chain per packet: next hop → tunnel slot and this worker's counters →
+//   tunnel record; for packets to a local address, the peer lookups the cache misses are made
+//   in bulk and the answers put in the worker's peer cache.
+//   Decides nothing and drops nothing: the walk makes every check itself, with the same snapshot,
+//   and a hint is only taken for the destination it was looked up for.
+// Worth it with tables far beyond the caches (1M tunnels: ×4–5); with a handful of tunnels the
+// extra passes cost more than the misses they hide, so the prefetch is switched on by table size
+// (docs/performance.md 6.1).
+#pragma once
+
+#include <algorithm>
+
+#include "dataplane/ctx.h"
+
+namespace gw::dp {
+
+inline constexpr uint16_t kMaxBurst = 512;
+
+struct BurstHints {
+  uint32_t dst_be[kMaxBurst];  // the IPv4 destination looked up; 0: none (not IPv4)
+  uint32_t nh[kMaxBurst];      // its next-hop id under this burst's snapshot
+};
+
+// What the peer lookups of one chunk need.
+struct PeerBatch {
+  PeerKey keys[RTE_HASH_LOOKUP_BULK_MAX];
+  const void* key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
+  PeerCacheEntry* slot[RTE_HASH_LOOKUP_BULK_MAX];
+  uint32_t n = 0;
+};
+
+// Loads the tunnel slot and this worker's counters of tunnel `id`.
+inline void PrefetchTunnel(const Ctx& ctx, uint32_t id) noexcept {
+  ctx.t->tunnels.PrefetchSlot(id);
+  rte_prefetch0(&ctx.c->tunnels[id]);
+}
+
+// The misses of the peer cache, looked up in one call; the answers go into the cache (as
+// LookupPeer would put them), and their tunnels are prefetched. Not found: left to the walk.
+inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b, uint32_t* tunnel_ids,
+                            uint32_t* n_tunnels) noexcept {
+  if (b.n == 0) return;
+  uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
+  const uint64_t hits = ctx.t->peers.LookupBulk(b.key_ptrs, b.n, ids);
+  for (uint32_t j = 0; j < b.n; ++j) {
+    if (!(hits & (uint64_t{1} << j))) continue;
+    const auto id = static_cast<uint32_t>(ids[j]);
+    if (b.slot[j] != nullptr)
+      *b.slot[j] = PeerCacheEntry{ctx.peer_gen, b.keys[j].remote_be, b.keys[j].local_be, id};
+    PrefetchTunnel(ctx, id);
+    tunnel_ids[(*n_tunnels)++] = id;
+  }
+  b.n = 0;
+}
+
+// One chunk of at most 64 packets.
+inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, uint32_t* dst_be,
+                       uint32_t* nh, bool prefetch) noexcept {
+  constexpr uint16_t kChunk = 64;
+  uint32_t keys[kChunk];
+  uint64_t ids[kChunk];
+  uint8_t idx[kChunk];
+  uint16_t k = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    const rte_mbuf* m = pkts[i];
+    const auto* eth = rte_pktmbuf_mtod(m, const rte_ether_hdr*);
+    dst_be[i] = 0;
+    if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+        m->data_len < sizeof(rte_ether_hdr) + sizeof(rte_ipv4_hdr)) [[unlikely]]
+      continue;
+    const uint32_t d = reinterpret_cast<const rte_ipv4_hdr*>(eth + 1)->dst_addr;
+    dst_be[i] = d;
+    keys[k] = rte_be_to_cpu_32(d);
+    idx[k++] = static_cast<uint8_t>(i);
+  }
+  if (k == 0) return;
+  rte_fib_lookup_bulk(ctx.fib4, keys, ids, k);
+  for (uint16_t j = 0; j < k; ++j) nh[idx[j]] = static_cast<uint32_t>(ids[j]);
+  if (!prefetch) return;
+
+  // 1. The next-hop records (28 bytes: some straddle two lines).
+  for (uint16_t j = 0; j < k; ++j) {
+    const auto* rec = reinterpret_cast<const char*>(&ctx.t->nexthops.Get(nh[idx[j]]));
+    rte_prefetch0(rec);
+    rte_prefetch0(rec + sizeof(NextHop) - 1);
+  }
+  // 2. Per packet, what its walk reads next: a tunnel's slot and counters; for IPIP / 6in4 to a
+  // local address, the peer (cache, else one bulk hash lookup per 64 misses).
+  uint32_t tunnel_ids[kChunk];
+  uint32_t n_tunnels = 0;
+  PeerBatch batch;
+  for (uint16_t j = 0; j < k; ++j) {
+    const NextHop& h = ctx.t->nexthops.Get(nh[idx[j]]);
+    if (h.kind == NhKind::kTunnel) {
+      PrefetchTunnel(ctx, h.tunnel);
+      tunnel_ids[n_tunnels++] = h.tunnel;
+      continue;
+    }
+    if (h.kind != NhKind::kLocal) continue;
+    const auto* o = rte_pktmbuf_mtod_offset(pkts[idx[j]], const rte_ipv4_hdr*,
+                                            sizeof(rte_ether_hdr));
+    if ((o->next_proto_id != IPPROTO_IPIP && o->next_proto_id != IPPROTO_IPV6) ||
+        (o->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+      continue;
+    PeerCacheEntry* e = nullptr;
+    if (ctx.peer_cache != nullptr) {
+      e = &ctx.peer_cache[CacheSlot(o->src_addr, o->dst_addr, kPeerCacheBits)];
+      if (e->gen == ctx.peer_gen && e->remote_be == o->src_addr && e->local_be == o->dst_addr) {
+        PrefetchTunnel(ctx, e->tunnel);
+        tunnel_ids[n_tunnels++] = e->tunnel;
+        continue;
+      }
+    }
+    batch.keys[batch.n] = PeerKey{o->src_addr, o->dst_addr};
+    batch.key_ptrs[batch.n] = &batch.keys[batch.n];
+    batch.slot[batch.n++] = e;
+  }
+  LookupPeersBulk(ctx, batch, tunnel_ids, &n_tunnels);
+  // 3. The tunnel records (their hot fields are in the first line).
+  for (uint32_t j = 0; j < n_tunnels; ++j) {
+    const TunnelRec* rec = ctx.t->tunnels.Get(tunnel_ids[j]);
+    if (rec != nullptr) rte_prefetch0(rec);
+  }
+}
+
+inline void StageBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, BurstHints* h,
+                       bool prefetch) noexcept {
+  for (uint16_t off = 0; off < n; off += 64) {
+    const uint16_t c = std::min<uint16_t>(64, n - off);
+    StageChunk(ctx, pkts + off, c, h->dst_be + off, h->nh + off, prefetch);
+  }
+}
+
+}  // namespace gw::dp
