@@ -67,7 +67,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
     }
   }
 
-  TunnelCounters& tc = ctx.c->tunnels[tun->id];
+  TunnelCounters& tc = ctx.c->tunnels[id];  // (the peer's answer: no wait for the record)
   Bump(tc.decap_packets);
   Bump(tc.decap_bytes, m->pkt_len);
   return proto;
