@@ -58,6 +58,11 @@ struct Inner {
   return onlink;
 }
 
+// The 16-bit word two consecutive header bytes form in memory, as a native-order value.
+inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
+  return rte_cpu_to_be_16(static_cast<uint16_t>(first << 8 | second));
+}
+
 // The outer header in front of the inner packet (mbuf data at the inner header, headroom checked).
 // `id` is the tunnel's id as the caller has it (the next hop's): its counter line is loaded
 // without waiting for the record.
@@ -65,31 +70,39 @@ struct Inner {
                                               const TunnelRec* tun, const Inner& in,
                                               uint32_t outer_dst, uint8_t inner_ttl) noexcept {
   const uint32_t inner_len = m->pkt_len;
-  void* raw = rte_pktmbuf_prepend(m, sizeof(rte_ipv4_hdr));
-  auto* o = static_cast<rte_ipv4_hdr*>(raw);
-  std::memcpy(o, &tun->tmpl, sizeof(*o));
-  o->type_of_service = tun->tos_inherit ? in.tos : (tun->tmpl.type_of_service | (in.tos & 0x03));
-  o->total_length = rte_cpu_to_be_16(static_cast<uint16_t>(inner_len + sizeof(rte_ipv4_hdr)));
-  if (tun->ttl == 0) o->time_to_live = inner_ttl;
-  o->next_proto_id = in.proto;
-  if (!tun->pmtudisc) o->fragment_offset = in.df_be;
+  // The header's words are computed as values (word i as it sits in memory, native order), the
+  // checksum is taken from them, and then they are stored: reading back what was just written
+  // byte by byte would wait for the stores (no store-to-load forwarding into a wider load).
+  const rte_ipv4_hdr& t = tun->tmpl;
+  const uint16_t* tw = tun->tmpl_words;
+  const uint8_t tos = tun->tos_inherit ? in.tos : (t.type_of_service | (in.tos & 0x03));
+  const uint16_t w0 = HeaderWord(t.version_ihl, tos);
+  const uint16_t w1 = rte_cpu_to_be_16(static_cast<uint16_t>(inner_len + sizeof(rte_ipv4_hdr)));
+  const uint16_t w3 = tun->pmtudisc ? tw[3] : in.df_be;
   // RFC 6864 lets an atomic (DF) datagram carry any id: we send 0 and number only the ones that
   // may be fragmented. (Linux's iptunnel_xmit numbers every outer header.)
-  if (o->fragment_offset == 0) o->packet_id = rte_cpu_to_be_16(ctx.ip_id++);
-  o->dst_addr = outer_dst;
+  const uint16_t w2 = w3 == 0 ? rte_cpu_to_be_16(ctx.ip_id++) : tw[2];
+  const uint16_t w4 = HeaderWord(tun->ttl == 0 ? inner_ttl : t.time_to_live, in.proto);
 
   // Checksum: the template's sum plus what this packet added to fields that are zero (or hold
-  // fewer bits) in the template. Word i of the header, native order; one's complement sums do
-  // not care about byte order (RFC 1071).
-  const auto* w = static_cast<const uint16_t*>(raw);
-  const uint16_t* tw = tun->tmpl_words;
+  // fewer bits) in the template. One's complement sums do not care about byte order (RFC 1071),
+  // and the two halves of the destination, whichever is which, are its words 8 and 9.
   uint32_t sum = tun->tmpl_sum;
-  sum += static_cast<uint32_t>(w[0] - tw[0]);  // TOS / ECN
-  sum += w[1] + w[2];                          // total length, id
-  sum += static_cast<uint32_t>(w[3] - tw[3]);  // DF copied from the inner
-  sum += static_cast<uint32_t>(w[4] - tw[4]);  // inherited TTL, protocol
-  sum += static_cast<uint32_t>(w[8] - tw[8]) + static_cast<uint32_t>(w[9] - tw[9]);  // remote any
-  o->hdr_checksum = static_cast<uint16_t>(~FoldSum(sum));
+  sum += static_cast<uint32_t>(w0 - tw[0]);  // TOS / ECN
+  sum += w1 + w2;                            // total length, id
+  sum += static_cast<uint32_t>(w3 - tw[3]);  // DF copied from the inner
+  sum += static_cast<uint32_t>(w4 - tw[4]);  // inherited TTL, protocol
+  sum += (outer_dst & 0xffff) + (outer_dst >> 16) - tw[8] - tw[9];  // remote any
+
+  auto* o = reinterpret_cast<uint16_t*>(rte_pktmbuf_prepend(m, sizeof(rte_ipv4_hdr)));
+  o[0] = w0;
+  o[1] = w1;
+  o[2] = w2;
+  o[3] = w3;
+  o[4] = w4;
+  o[5] = static_cast<uint16_t>(~FoldSum(sum));
+  std::memcpy(&o[6], &t.src_addr, sizeof(uint32_t));
+  std::memcpy(&o[8], &outer_dst, sizeof(uint32_t));
 
   TunnelCounters& tc = ctx.c->tunnels[id];
   Bump(tc.encap_packets);
@@ -176,8 +189,7 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in,
   uint8_t inner_ttl;
   if (in.carry == kCarryIpv4) {
     auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
-    if (hop == Hop::kForward) DecrementTtl4(ip);
-    inner_ttl = ip->time_to_live;
+    inner_ttl = hop == Hop::kForward ? DecrementTtl4(ip) : ip->time_to_live;
   } else {
     auto* ip6 = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
     if (hop == Hop::kForward) --ip6->hop_limits;

@@ -24,12 +24,16 @@ namespace gw::dp {
 inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint16_t mtu) noexcept;
 inline uint16_t IcmpError6(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint32_t mtu) noexcept;
 
-[[gnu::always_inline]] inline void DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
-  // TTL is the high byte of the TTL/protocol word: the word drops by 0x0100.
-  const uint16_t old_word = *reinterpret_cast<const uint16_t*>(&ip->time_to_live);
-  --ip->time_to_live;
-  const uint16_t new_word = *reinterpret_cast<const uint16_t*>(&ip->time_to_live);
+// TTL is the high byte of the TTL/protocol word: the word drops by 0x0100 (TTL > 0, so nothing
+// borrows from the protocol). One load and one store of the word: storing the byte and loading
+// the word back would wait for the store to commit. Returns the new TTL.
+[[gnu::always_inline]] inline uint8_t DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
+  uint16_t old_word;
+  std::memcpy(&old_word, &ip->time_to_live, sizeof(old_word));
+  const auto new_word = static_cast<uint16_t>(old_word - rte_cpu_to_be_16(0x0100));
+  std::memcpy(&ip->time_to_live, &new_word, sizeof(new_word));
   ip->hdr_checksum = ChecksumReplace16(ip->hdr_checksum, old_word, new_word);
+  return static_cast<uint8_t>(rte_be_to_cpu_16(new_word) >> 8);
 }
 
 // Waits for the control thread to resolve (family, addr) on `port`.
