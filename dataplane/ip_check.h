@@ -5,9 +5,27 @@
 //   Drops: truncated, bad_version, bad_ihl, bad_length, bad_checksum.
 #pragma once
 
+#include <cstring>
+
 #include "dataplane/ctx.h"
+#include "dataplane/packet/checksum.h"
 
 namespace gw::dp {
+
+// Whether an IPv4 header's checksum verifies (its one's complement sum is 0xffff). The usual
+// 20-byte header is summed as five 32-bit words, folded (RFC 1071: any word size gives the same
+// sum): ~15 instructions against ~100 for rte_raw_cksum's 16-bit loop. Options: the loop.
+inline bool Ipv4ChecksumOk(const rte_ipv4_hdr* ip, uint32_t hlen) noexcept {
+  if (hlen == sizeof(rte_ipv4_hdr)) [[likely]] {
+    uint32_t w[5];
+    std::memcpy(w, ip, sizeof(w));
+    uint64_t sum = uint64_t{w[0]} + w[1] + w[2] + w[3] + w[4];
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    return FoldSum(static_cast<uint32_t>(sum)) == 0xffff;
+  }
+  return rte_raw_cksum(ip, hlen) == 0xffff;
+}
 
 inline bool CheckIpv4(Ctx& ctx, rte_mbuf* m) noexcept {
   if (m->data_len < sizeof(rte_ipv4_hdr)) [[unlikely]]
@@ -29,7 +47,7 @@ inline bool CheckIpv4(Ctx& ctx, rte_mbuf* m) noexcept {
   const uint64_t csum_flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
   if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD) [[unlikely]]
     return Dropped(ctx, Drop::bad_checksum), false;
-  if (csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, hlen) != 0xffff) [[unlikely]]
+  if (csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !Ipv4ChecksumOk(ip, hlen)) [[unlikely]]
     return Dropped(ctx, Drop::bad_checksum), false;
   if (tot_len < m->pkt_len) [[unlikely]] {
     if (rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - tot_len)) != 0)
