@@ -1,5 +1,7 @@
-// gw::dp::Process over bursts of 32 mbufs, as Worker::Run calls it (prefetch three ahead), with no
-// driver around it: what the walk itself costs per packet.
+// gw::dp::Process over bursts of 32 mbufs, as Worker::Run calls it (the burst stage first, then
+// prefetch three ahead), with no driver around it: what the walk itself costs per packet.
+//   process/*           the stage's bulk route lookup only (the worker's default at default sizes)
+//   process_prefetch/*  the stage with its prefetching (the worker's default above 65536 tunnels)
 //
 // Process rewrites each mbuf in place (Ethernet stripped, outer header prepended or removed), so
 // every iteration first resets the 32 mbufs from the next 32 prebuilt frames (memcpy of 64 bytes
@@ -13,13 +15,14 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/rig.h"
+#include "dataplane/burst.h"
 
 namespace gw::bench {
 namespace {
 
 constexpr int kPrefetchAhead = 3;  // as dataplane/worker.cc
 
-void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels) {
+void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels, bool prefetch) {
   Rig& rig = Rig::Get(tunnels);
   const Frames& frames = rig.frames(kind);
   auto& burst = rig.burst();
@@ -32,15 +35,18 @@ void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels) {
   uint64_t out_sum = 0;
   uint32_t next = 0;
   uint16_t ip_id = 0;
+  dp::BurstHints hints;
   for (auto _ : state) {
     const uint64_t t0 = rte_rdtsc();
     for (uint16_t i = 0; i < kBurst; ++i) ResetMbuf(burst[i], frames.frame(next + i));
     const uint64_t t1 = rte_rdtsc();
     dp::Ctx ctx = rig.ctx(ip_id);
+    dp::StageBurst(ctx, burst.data(), kBurst, &hints, prefetch);
     for (int i = 0; i < kPrefetchAhead; ++i) rte_prefetch0(rte_pktmbuf_mtod(burst[i], void*));
     for (uint16_t i = 0; i < kBurst; ++i) {
       if (i + kPrefetchAhead < kBurst)
         rte_prefetch0(rte_pktmbuf_mtod(burst[i + kPrefetchAhead], void*));
+      ctx.hint = &hints.route[i];
       out_sum += dp::Process(ctx, burst[i], in_port);
     }
     ip_id = ctx.ip_id;
@@ -93,7 +99,10 @@ void RegisterProcessBenchmarks(uint32_t tunnels) {
       {"mixed", Kind::kMixed}};
   for (const auto& k : kinds) {
     const std::string suffix = absl::StrCat(k.name, "/tunnels:", tunnels);
-    benchmark::RegisterBenchmark(("process/" + suffix).c_str(), BM_Process, k.kind, tunnels)
+    benchmark::RegisterBenchmark(("process/" + suffix).c_str(), BM_Process, k.kind, tunnels, false)
+        ->UseManualTime();
+    benchmark::RegisterBenchmark(("process_prefetch/" + suffix).c_str(), BM_Process, k.kind,
+                                 tunnels, true)
         ->UseManualTime();
   }
   benchmark::RegisterBenchmark(absl::StrCat("reset/encap/tunnels:", tunnels).c_str(), BM_Reset,

@@ -1,9 +1,9 @@
 // The burst stage: what the worker does for a whole received burst before the per-packet walk.
 //   Enters: the burst as received (mbuf data at the Ethernet header), the Ctx with this burst's
 //   route snapshot.
-//   Leaves: the packets untouched; per packet, the next hop of its IPv4 destination from ONE bulk
-//   FIB lookup (BurstHints), which the walk takes instead of its own first lookup (RouteIpv4,
-//   through Ctx::hint_*). With `prefetch`, the records each walk is going to read are also
+//   Leaves: the packets untouched; per packet, the next hops of its IPv4 destination and, for
+//   IPIP, of the inner destination, from one bulk FIB lookup for the burst (BurstHints), which
+//   the walk takes instead of its own lookups (RouteLookup4, through Ctx::hint). With `prefetch`, the records each walk is going to read are also
 //   loaded, stage by stage across the burst, so that their cache misses overlap instead of
 //   forming one dependent chain per packet: next hop → tunnel slot and this worker's counters →
 //   tunnel record; for packets to a local address, the peer lookups the cache misses are made
@@ -24,8 +24,7 @@ namespace gw::dp {
 inline constexpr uint16_t kMaxBurst = 512;
 
 struct BurstHints {
-  uint32_t dst_be[kMaxBurst];  // the IPv4 destination looked up; 0: none (not IPv4)
-  uint32_t nh[kMaxBurst];      // its next-hop id under this burst's snapshot
+  RouteHint route[kMaxBurst];
 };
 
 // What the peer lookups of one chunk need.
@@ -61,33 +60,46 @@ inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b, uint32_t* tunnel_ids,
 }
 
 // One chunk of at most 64 packets.
-inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, uint32_t* dst_be,
-                       uint32_t* nh, bool prefetch) noexcept {
+inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* hints,
+                       bool prefetch) noexcept {
   constexpr uint16_t kChunk = 64;
-  uint32_t keys[kChunk];
-  uint64_t ids[kChunk];
-  uint8_t idx[kChunk];
+  uint32_t keys[2 * kChunk];  // outer destinations [0, k), inner ones [kChunk, kChunk + k2)
+  uint64_t ids[2 * kChunk];
+  uint8_t idx[2 * kChunk];
   uint16_t k = 0;
+  uint16_t k2 = 0;
   for (uint16_t i = 0; i < n; ++i) {
     const rte_mbuf* m = pkts[i];
     const auto* eth = rte_pktmbuf_mtod(m, const rte_ether_hdr*);
-    dst_be[i] = 0;
+    RouteHint& h = hints[i];
+    h.dst_be[0] = h.dst_be[1] = 0;
     if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
         m->data_len < sizeof(rte_ether_hdr) + sizeof(rte_ipv4_hdr)) [[unlikely]]
       continue;
-    const uint32_t d = reinterpret_cast<const rte_ipv4_hdr*>(eth + 1)->dst_addr;
-    dst_be[i] = d;
-    keys[k] = rte_be_to_cpu_32(d);
+    const auto* ip = reinterpret_cast<const rte_ipv4_hdr*>(eth + 1);
+    h.dst_be[0] = ip->dst_addr;
+    keys[k] = rte_be_to_cpu_32(ip->dst_addr);
     idx[k++] = static_cast<uint8_t>(i);
+    // IPIP: its inner destination too, in case the outer one is ours (checked by the walk).
+    const uint32_t ihl = (ip->version_ihl & 0x0f) * 4u;
+    if (ip->next_proto_id != IPPROTO_IPIP ||
+        m->data_len < sizeof(rte_ether_hdr) + ihl + sizeof(rte_ipv4_hdr) || ihl < 20)
+      continue;
+    const auto* in = reinterpret_cast<const rte_ipv4_hdr*>(reinterpret_cast<const char*>(ip) + ihl);
+    h.dst_be[1] = in->dst_addr;
+    keys[kChunk + k2] = rte_be_to_cpu_32(in->dst_addr);
+    idx[kChunk + k2++] = static_cast<uint8_t>(i);
   }
-  if (k == 0) return;
-  rte_fib_lookup_bulk(ctx.fib4, keys, ids, k);
-  for (uint16_t j = 0; j < k; ++j) nh[idx[j]] = static_cast<uint32_t>(ids[j]);
+  if (k != 0) rte_fib_lookup_bulk(ctx.fib4, keys, ids, k);
+  if (k2 != 0) rte_fib_lookup_bulk(ctx.fib4, keys + kChunk, ids + kChunk, k2);
+  for (uint16_t j = 0; j < k; ++j) hints[idx[j]].nh[0] = static_cast<uint32_t>(ids[j]);
+  for (uint16_t j = kChunk; j < kChunk + k2; ++j)
+    hints[idx[j]].nh[1] = static_cast<uint32_t>(ids[j]);
   if (!prefetch) return;
 
   // 1. The next-hop records (28 bytes: some straddle two lines).
   for (uint16_t j = 0; j < k; ++j) {
-    const auto* rec = reinterpret_cast<const char*>(&ctx.t->nexthops.Get(nh[idx[j]]));
+    const auto* rec = reinterpret_cast<const char*>(&ctx.t->nexthops.Get(hints[idx[j]].nh[0]));
     rte_prefetch0(rec);
     rte_prefetch0(rec + sizeof(NextHop) - 1);
   }
@@ -97,7 +109,7 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, uint32_t* ds
   uint32_t n_tunnels = 0;
   PeerBatch batch;
   for (uint16_t j = 0; j < k; ++j) {
-    const NextHop& h = ctx.t->nexthops.Get(nh[idx[j]]);
+    const NextHop& h = ctx.t->nexthops.Get(hints[idx[j]].nh[0]);
     if (h.kind == NhKind::kTunnel) {
       PrefetchTunnel(ctx, h.tunnel);
       tunnel_ids[n_tunnels++] = h.tunnel;
@@ -134,7 +146,7 @@ inline void StageBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, BurstHints* 
                        bool prefetch) noexcept {
   for (uint16_t off = 0; off < n; off += 64) {
     const uint16_t c = std::min<uint16_t>(64, n - off);
-    StageChunk(ctx, pkts + off, c, h->dst_be + off, h->nh + off, prefetch);
+    StageChunk(ctx, pkts + off, c, h->route + off, prefetch);
   }
 }
 

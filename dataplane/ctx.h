@@ -16,6 +16,15 @@ namespace gw::dp {
 
 inline constexpr uint16_t kDropped = 0xffff;
 
+// Route lookups made ahead for a packet, with the rest of its burst (burst.h): the next hops of its
+// IPv4 destination and, for IPIP, of the inner destination, under the burst's fib4. A destination
+// of 0 is no hint (0.0.0.0 is never routed).
+struct RouteHint {
+  uint32_t dst_be[2];
+  uint32_t nh[2];
+};
+inline constexpr RouteHint kNoRouteHint{};
+
 struct Ctx {
   const Tables* t;
   rte_fib* fib4;   // this burst's snapshot of the IPv4 routes
@@ -29,10 +38,11 @@ struct Ctx {
   PeerCacheEntry* peer_cache = nullptr;
   uint64_t peer_gen = 0;
   WorkerIo* io = nullptr;  // slow paths (io.h); null: none
-  // The next hop of IPv4 destination `hint_dst_be` under fib4, looked up ahead with the rest of
-  // the burst (burst.h); 0: none (0.0.0.0 is never routed).
-  uint32_t hint_dst_be = 0;
-  uint32_t hint_nh = 0;
+  const RouteHint* hint = &kNoRouteHint;  // this packet's (burst.h)
+  // The underlay's last answer under fib4 (Encap routes every outer destination, and a burst's
+  // are mostly the same few); 0: none. Reset with each new fib4 snapshot.
+  uint32_t under_dst_be = 0;
+  uint32_t under_nh = 0;
 };
 
 // Whether a packet travels on (forwarded: this hop takes one TTL) or starts here (originated by
@@ -81,6 +91,21 @@ inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
   uint64_t nh;
   rte_fib_lookup_bulk(ctx.fib4, &ip, &nh, 1);
   return static_cast<uint32_t>(nh);
+}
+// The route of a packet's destination: the burst stage's answer if it has one, else a lookup.
+[[gnu::always_inline]] inline uint32_t RouteLookup4(Ctx& ctx, uint32_t dst_be) noexcept {
+  if (dst_be == ctx.hint->dst_be[0]) [[likely]]
+    return ctx.hint->nh[0];
+  if (dst_be == ctx.hint->dst_be[1]) return ctx.hint->nh[1];
+  return Lookup4(ctx, dst_be);
+}
+// The underlay route of an outer destination (never 0), remembered for the rest of the burst.
+[[gnu::always_inline]] inline uint32_t UnderlayLookup4(Ctx& ctx, uint32_t dst_be) noexcept {
+  if (dst_be != ctx.under_dst_be) [[unlikely]] {
+    ctx.under_nh = Lookup4(ctx, dst_be);
+    ctx.under_dst_be = dst_be;
+  }
+  return ctx.under_nh;
 }
 inline uint32_t Lookup6(Ctx& ctx, const uint8_t* dst) noexcept {
   uint8_t ip[1][16];

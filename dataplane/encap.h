@@ -164,7 +164,7 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in,
     return Dropped(ctx, Drop::no_route);
 
   // The underlay: the outer destination must leave through a port, not another tunnel.
-  const NextHop* up = &ctx.t->nexthops.Get(Lookup4(ctx, outer_dst));
+  const NextHop* up = &ctx.t->nexthops.Get(UnderlayLookup4(ctx, outer_dst));
   NextHop bound;
   if (tun->bound_port != kNoPort && (up->kind != NhKind::kPort || up->port != tun->bound_port))
       [[unlikely]] {

@@ -102,8 +102,7 @@ inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
   if (IsNotUnicast4(ip->dst_addr)) [[unlikely]]
     return Dropped(ctx, Drop::not_for_us);
-  const uint32_t dst = ip->dst_addr;
-  const NextHop& nh = ctx.t->nexthops.Get(dst == ctx.hint_dst_be ? ctx.hint_nh : Lookup4(ctx, dst));
+  const NextHop& nh = ctx.t->nexthops.Get(RouteLookup4(ctx, ip->dst_addr));
   switch (nh.kind) {
     case NhKind::kNone:
       return DropWithError4(ctx, m, Drop::no_route, l2_broadcast, 3, 0);

@@ -142,6 +142,7 @@ int Worker::Run() {
       // The tables as they are now, after the receive: a packet that arrives after a change
       // returned to the control thread is handled under that change.
       ctx.fib4 = t_.route4.Reader();
+      ctx.under_dst_be = 0;  // (answers of the previous snapshot)
       ctx.fib6 = t_.route6.Reader();
       ctx.neigh_gen = t_.neigh_gen.load(std::memory_order_acquire);
       ctx.peer_gen = t_.peer_gen.load(std::memory_order_acquire);
@@ -159,8 +160,7 @@ int Worker::Run() {
       for (uint16_t i = 0; i < n; ++i) {
         if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
         rte_mbuf* m = pkts[i];
-        ctx.hint_dst_be = hints.dst_be[i];
-        ctx.hint_nh = hints.nh[i];
+        ctx.hint = &hints.route[i];
         const uint16_t out = Process(ctx, m, in_port);
         if (out >= kConsumed) [[unlikely]] {
           if (out == kDropped) rte_pktmbuf_free(m);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/burst.h"
 #include "dataplane/forward.h"
 #include "tests/control/gateway_fixture.h"
 #include "tests/dataplane/packets.h"
@@ -71,6 +72,12 @@ class WalkFixture : public GatewayFixture {
       ctx.peer_cache = peer_cache_.data();
       ctx.peer_gen = tables_->peer_gen.load();
     }
+    // As Worker::Run: the burst stage (here a burst of one) before the walk.
+    auto hints = std::make_unique<dp::BurstHints>();
+    if (stage_ != Stage::kNone) {
+      dp::StageBurst(ctx, &m, 1, hints.get(), stage_ == Stage::kPrefetch);
+      ctx.hint = &hints->route[0];
+    }
     const uint16_t out = dp::Process(ctx, m, tables_->ports[in_port]);
     ip_id_ = ctx.ip_id;
     EXPECT_EQ(m->nb_segs, 1);
@@ -120,6 +127,11 @@ class WalkFixture : public GatewayFixture {
     neigh_cache_.assign(size_t{1} << dp::kNeighCacheBits, dp::NeighCacheEntry{});
     peer_cache_.assign(size_t{1} << dp::kPeerCacheBits, dp::PeerCacheEntry{});
   }
+
+  // How Walk runs the burst stage (dataplane/burst.h): by default as a worker with large tables
+  // does, prefetching (a superset of the default sizes' bulk lookup alone).
+  enum class Stage { kNone, kLookup, kPrefetch };
+  Stage stage_ = Stage::kPrefetch;
 
   rte_mempool* pool_ = nullptr;
   std::unique_ptr<dp::LcoreCounters> counters_;
