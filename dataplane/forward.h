@@ -29,8 +29,7 @@ namespace gw::dp {
 
 inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
 inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
-[[gnu::always_inline]] inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
-                                              bool decapped) noexcept;
+inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
 
 // Counts `why` and answers with an ICMP error, unless the frame came as an L2 broadcast.
 [[gnu::cold]] inline uint16_t DropWithError4(Ctx& ctx, rte_mbuf* m, Drop why, bool l2_broadcast,
@@ -72,8 +71,7 @@ inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
 }
 
 // IPv4 addressed to one of the gateway's addresses.
-[[gnu::always_inline]] inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
-                                              bool decapped) noexcept {
+inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept {
   const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
   if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
       [[unlikely]]
