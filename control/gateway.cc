@@ -420,8 +420,10 @@ absl::Status Gateway::NeighDel(const Command& c) {
   auto port = FindPort(*c.dev, "neigh");
   if (!port.ok()) return port.status();
   auto it = neigh_.find(std::make_pair(*port, c.addr));
-  if (it == neigh_.end())
+  if (it == neigh_.end()) {
+    if (del_learned_neigh_ && del_learned_neigh_(*port, c.addr)) return absl::OkStatus();
     return NotFoundError(StrCat("no neighbour ", c.addr.ToString(), " dev ", *c.dev));
+  }
   const dp::NeighKey k = c.addr.family == 4 ? dp::NeighKey4(*port, c.addr.v4_be())
                                             : dp::NeighKey6(*port, c.addr.b.data());
   if (absl::Status s = t_.neighbours.Delete(&k); !s.ok()) return s;

@@ -111,6 +111,10 @@ class Gateway {
   void SetStaticNeighbourHook(std::function<void(uint16_t, const IpAddr&, uint64_t mac)> fn) {
     on_static_neigh_ = std::move(fn);
   }
+  // `neigh del` of an address with no static entry: forget a learned one; false if none.
+  void SetLearnedNeighbourDelete(std::function<bool(uint16_t, const IpAddr&)> fn) {
+    del_learned_neigh_ = std::move(fn);
+  }
   // The running configuration in the command language: loading it into a fresh gatewayd with
   // the same ports gives the same state.
   std::string ConfigText() const;
@@ -204,6 +208,7 @@ class Gateway {
 
   absl::flat_hash_map<std::pair<uint16_t, IpAddr>, std::array<uint8_t, 6>> neigh_;
   std::function<void(uint16_t, const IpAddr&, uint64_t)> on_static_neigh_;
+  std::function<bool(uint16_t, const IpAddr&)> del_learned_neigh_;
 };
 
 }  // namespace gw::ctl

@@ -42,10 +42,13 @@ SlowPath::SlowPath(dp::Dataplane& dp, Gateway& gw, const SlowPathOptions& opts)
       inbox_(dp.workers().empty() ? nullptr : dp.workers().front()->inbox()) {
   gw_.SetStaticNeighbourHook(
       [this](uint16_t port, const IpAddr& a, uint64_t mac) { OnStaticNeighbour(port, a, mac); });
+  gw_.SetLearnedNeighbourDelete(
+      [this](uint16_t port, const IpAddr& a) { return DeleteLearned(port, a); });
 }
 
 SlowPath::~SlowPath() {
   gw_.SetStaticNeighbourHook(nullptr);
+  gw_.SetLearnedNeighbourDelete(nullptr);
   Shutdown();
 }
 
@@ -344,6 +347,15 @@ void SlowPath::OnStaticNeighbour(uint16_t port, const IpAddr& addr, uint64_t mac
   it->second.mac = mac;
   Release(port, it->second);
   entries_.erase(it);
+}
+
+bool SlowPath::DeleteLearned(uint16_t port, const IpAddr& addr) {
+  auto it = entries_.find(Key{port, addr});
+  if (it == entries_.end()) return false;
+  DropHeld(it->second);
+  if (it->second.state != State::kIncomplete) WriteTable(port, addr, nullptr);
+  entries_.erase(it);
+  return true;
 }
 
 void SlowPath::Timers(Clock::time_point now) {

@@ -51,6 +51,8 @@ class SlowPath {
   // A static entry was installed over (port, addr): a learned entry there is forgotten, and what
   // it held leaves with the static MAC.
   void OnStaticNeighbour(uint16_t port, const IpAddr& addr, uint64_t mac);
+  // `neigh del` of a learned entry: removed from the table; what it held is dropped.
+  bool DeleteLearned(uint16_t port, const IpAddr& addr);
 
   struct EntryView {
     IpAddr addr;

@@ -71,6 +71,12 @@ inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
     ctx.c->CountDrop(meta.kind == PuntKind::kHold ? Drop::no_neighbour : Drop::slowpath_full);
     return kDropped;
   }
+  // Packets waiting for a neighbour may not take the last slots: traffic at line rate to an
+  // unresolved next hop must leave room for the ARP reply / NA that resolves it.
+  if (meta.kind == PuntKind::kHold && rte_ring_free_count(ctx.io->punt) < kPuntReserve) {
+    ctx.c->CountDrop(Drop::no_neighbour);
+    return kDropped;
+  }
   *Meta(m) = meta;
   if (rte_ring_mp_enqueue(ctx.io->punt, m) != 0) {
     ctx.c->CountDrop(Drop::slowpath_full);

@@ -43,6 +43,30 @@ inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) 
   return l2_broadcast ? kDropped : IcmpError6(ctx, m, type, code, 0);
 }
 
+// Makes the first segment of a chain hold at least `len` bytes (or the whole packet), moving
+// them from the segments after it, so that headers split across fragments can be read in place.
+[[gnu::cold]] inline void PullUp(rte_mbuf* m, uint32_t len) noexcept {
+  len = std::min(len, m->pkt_len);
+  if (m->data_len >= len || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+      rte_pktmbuf_tailroom(m) < len - m->data_len)
+    return;
+  while (m->data_len < len && m->next != nullptr) {
+    rte_mbuf* n = m->next;
+    const uint16_t take = static_cast<uint16_t>(std::min<uint32_t>(len - m->data_len, n->data_len));
+    std::memcpy(rte_pktmbuf_mtod_offset(m, uint8_t*, m->data_len), rte_pktmbuf_mtod(n, uint8_t*),
+                take);
+    m->data_len = static_cast<uint16_t>(m->data_len + take);
+    n->data_off = static_cast<uint16_t>(n->data_off + take);
+    n->data_len = static_cast<uint16_t>(n->data_len - take);
+    if (n->data_len == 0) {
+      m->next = n->next;
+      n->next = nullptr;
+      --m->nb_segs;
+      rte_pktmbuf_free_seg(n);
+    }
+  }
+}
+
 // A fragment addressed to the gateway: into this worker's reassembly table; once whole, the
 // packet continues its walk here and is sent from here.
 [[gnu::cold]] inline uint16_t Reassemble4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
@@ -59,6 +83,8 @@ inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) 
   rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip);
   if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
   ctx.c->Count(Event::reassembled);
+  // The outer header, an inner header (with options) and the start of what follows: in one piece.
+  PullUp(whole, whole->l3_len + 60 + 8);
   auto* wip = rte_pktmbuf_mtod(whole, rte_ipv4_hdr*);
   wip->hdr_checksum = 0;
   wip->hdr_checksum = rte_ipv4_cksum(wip);

@@ -16,6 +16,9 @@ namespace gw::dp {
 // counted) or kConsumed (the mbuf went elsewhere: punted, fragmented, reassembling).
 inline constexpr uint16_t kConsumed = 0xfffe;
 
+// Slots of the punt ring that held packets never take (kept for ARP and ND).
+inline constexpr unsigned kPuntReserve = 1024;
+
 // Why a packet goes to the control thread; travels in the mbuf's PuntMeta dynfield.
 enum class PuntKind : uint8_t {
   kArp = 1,   // data at the ARP header; m->port = ingress port

@@ -9,7 +9,7 @@ PKGS=(
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
-  tcpdump tshark iproute2 libpcap-dev
+  tcpdump tshark iproute2 iputils-ping libpcap-dev
 )
 
 missing=()

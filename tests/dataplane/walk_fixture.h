@@ -72,6 +72,7 @@ class WalkFixture : public GatewayFixture {
       ctx.peer_cache = peer_cache_.data();
       ctx.peer_gen = tables_->peer_gen.load();
     }
+    ctx.io = io_;
     // As Worker::Run: the burst stage (here a burst of one) before the walk.
     auto hints = std::make_unique<dp::BurstHints>();
     if (stage_ != Stage::kNone) {
@@ -136,6 +137,7 @@ class WalkFixture : public GatewayFixture {
   rte_mempool* pool_ = nullptr;
   std::unique_ptr<dp::LcoreCounters> counters_;
   uint16_t ip_id_ = 0;
+  dp::WorkerIo* io_ = nullptr;  // a worker's slow-path state, when a test gives one
   std::vector<dp::NeighCacheEntry> neigh_cache_;  // empty: no caches, every lookup to the tables
   std::vector<dp::PeerCacheEntry> peer_cache_;
 };

@@ -747,6 +747,50 @@ def t_neigh():
     check_eq(gw.ok("neigh", "show"), "", "text neigh show with no neighbour")
 
 
+def arp_request_pcap(path, sender_mac, sender_ip, target_ip):
+    """A pcap holding one broadcast ARP request (RFC 826 layout, written by hand)."""
+    import struct
+    mac = bytes(int(b, 16) for b in sender_mac.split(":"))
+    ip4 = lambda a: bytes(int(x) for x in a.split("."))
+    frame = (b"\xff" * 6 + mac + b"\x08\x06" +
+             struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + ip4(sender_ip) + b"\0" * 6 + ip4(target_ip))
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IIII", 0, 0, len(frame), len(frame)) + frame)
+
+
+@test("neigh: a learned entry shows REACHABLE, neigh del removes it, neigh add turns it static")
+def t_neigh_learned():
+    tmp = os.path.join(TMP, "learned")
+    os.makedirs(tmp)
+    pcap = os.path.join(tmp, "arp.pcap")
+    arp_request_pcap(pcap, "52:54:00:12:34:56", "192.0.2.2", "192.0.2.1")
+    conf = os.path.join(tmp, "gw.conf")
+    with open(conf, "w") as f:
+        f.write("addr add 192.0.2.1/24 dev port0\n")
+    gw = Gatewayd("learned", config=conf)
+    i = gw.cmd.index("--vdev=net_null0,no-rx=1")
+    gw.cmd[i] = f"--vdev=net_pcap0,rx_pcap={pcap},tx_pcap={os.path.join(tmp, 'tx.pcap')}"
+    gw.start()
+    learned = {"dst": "192.0.2.2", "dev": "port0", "lladdr": "52:54:00:12:34:56", "state": "REACHABLE"}
+    deadline = time.monotonic() + 10
+    while gw.js("neigh", "show") != [learned] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    check_eq(gw.js("neigh", "show"), [learned], "neigh show after the ARP request from 192.0.2.2")
+    check_eq(gw.ok("neigh", "show"), "192.0.2.2 dev port0 lladdr 52:54:00:12:34:56 REACHABLE\n",
+             "text neigh show of a learned entry")
+    check_eq(gw.config(), "# gatewayd running configuration\naddr add 192.0.2.1/24 dev port0\n",
+             "config show leaves learned entries out")
+    gw.ok("neigh", "del", "192.0.2.2", "dev", "port0")
+    check_eq(gw.js("neigh", "show"), [], "neigh show after neigh del of the learned entry")
+    gw.fail("neigh", "del", "192.0.2.2", "dev", "port0")
+    gw.ok("neigh", "add", "192.0.2.2", "lladdr", "52:54:00:00:00:02", "dev", "port0")
+    check_eq(gw.js("neigh", "show"),
+             [{"dst": "192.0.2.2", "dev": "port0", "lladdr": "52:54:00:00:00:02", "state": "PERMANENT"}],
+             "neigh show after neigh add")
+    gw.stop()
+
+
 # =========================================================================== 2. error paths
 
 ERROR_FIXTURE = """\
