@@ -141,7 +141,7 @@ void SlowPath::HandleArp(rte_mbuf* m, uint16_t port) {
   }
   // A request. Gratuitous (sender = target): refreshes an entry we have, nothing else.
   if (sip == tip) {
-    Learn(port, sender, sha, false);
+    if (!Learn(port, sender, sha, false)) c_.Count(dp::Event::arp_ignored);
     rte_pktmbuf_free(m);
     return;
   }

@@ -32,7 +32,7 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(punted, "packets handed to the control thread (ARP, ND, waiting for a neighbour)")  \
   X(arp_replies, "ARP replies sent")                                                    \
   X(arp_requests, "ARP requests sent (resolution and probes)")                          \
-  X(arp_ignored, "ARP replies nobody asked for, ignored (as Linux arp_accept=0)")       \
+  X(arp_ignored, "ARP replies, NAs or announcements about no entry we have, ignored")   \
   X(nd_adverts, "Neighbour Advertisements sent")                                        \
   X(nd_solicits, "Neighbour Solicitations sent (resolution and probes)")                \
   X(neigh_learned, "neighbour entries created or updated from ARP/ND")                  \

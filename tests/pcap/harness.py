@@ -4,13 +4,17 @@
     /usr/bin/python3 tests/pcap/harness.py --gatewayd build/gatewayd tests/pcap/cases/NAME.py
 
 A case module defines CONFIG, PORTS (default 2), send(), expect(), DROPS and optionally
+EVENTS, EXTRA_ARGS, WAIT_S, UNORDERED_PORTS, CUSTOM_PORTS, live_check(), check(),
 IGNORE_OUTER_ID or EXPECT_CONFIG_ERROR; see README.md. Exit status 0 = pass.
 
 Steps: write inN.pcap per port and gw.conf into a temp dir, start gatewayd with one net_pcap
 port per inN.pcap, poll the telemetry command /gateway/stats until every sent packet has been
-processed, SIGTERM, then check: exit status 0, "mempool: in_use=0", each port's tx pcap equals
-the expected packets byte for byte and in order, drop counters equal DROPS exactly, and the
-per-port rx/tx counters agree with what was sent and written.
+processed, then until WAIT_S has passed and the counters (tx, drops, events) have been still for
+STABLE_S (frames the control thread sends later: ARP/ND, held packets, retransmissions), run the
+case's live_check (gwctl), SIGTERM, then check: exit status 0, "mempool: in_use=0", each port's
+tx pcap equals the expected packets byte for byte and in order (gateway-chosen IPv4 ids of
+frames wrapped in GenId taken from the actual frame), drop counters equal DROPS exactly, the
+EVENTS named, and the per-port rx/tx counters agree with what was sent and written.
 """
 import argparse
 import difflib
@@ -34,6 +38,8 @@ from scapy.all import NoPayload, Padding, PcapWriter, Raw, RawPcapReader, conf  
 from scapy.layers.inet import IP  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 
+from lib import GenId, take_gen_ids  # noqa: E402
+
 conf.verb = 0
 
 # Every drop reason gatewayd reports (telemetry lists all of them, zeros included).
@@ -41,14 +47,16 @@ DROP_REASONS = [
     "bad_ethertype", "not_for_us", "truncated", "bad_version", "bad_ihl", "bad_length",
     "bad_checksum", "ttl_exceeded", "no_route", "no_neighbour", "mtu_exceeded", "unknown_peer",
     "mode_mismatch", "ecn_drop", "nested_tunnel", "link_down", "no_headroom",
-    "local_unsupported", "fragment", "tx_full",
+    "local_unsupported", "fragment", "tx_full", "bad_arp", "bad_ndisc", "bad_icmp",
+    "slowpath_full", "frag_failed",
 ]
 
 STARTUP_TIMEOUT = 60.0   # s for gatewayd to answer /gateway/stats at all (EAL init on a busy box)
 PROCESS_TIMEOUT = 30.0   # s without progress of `processed` before giving up
 EXIT_TIMEOUT = 30.0      # s to wait for gatewayd to exit after SIGTERM / on a bad config
 POLL = 0.05
-SETTLE = 0.2             # s between the first complete snapshot and the one that is checked
+SETTLE = 0.2             # default WAIT_S: s from "all processed" to the snapshot that is checked
+STABLE_S = 0.3           # ... and the counters must have been still this long before it
 MAX_DIFF_PACKETS = 8     # detailed diffs shown per port
 MAX_LINES_PER_PACKET = 40
 
@@ -81,12 +89,14 @@ def case_inputs(mod):
 
 
 def case_expected(mod, ports):
+    """{port: [(frame bytes, offsets of IPv4 headers whose id the gateway chooses)]}."""
     exp = {p: [] for p in range(ports)}
     got = mod.expect() if hasattr(mod, "expect") else {}
     for port, pkts in got.items():
         if not 0 <= int(port) < ports:
             raise CaseError(f"expect(): port {port} out of range (PORTS={ports})")
-        exp[int(port)] = [to_bytes(p) for p in pkts]
+        exp[int(port)] = [(bytes(p), p.offsets()) if isinstance(p, GenId) else (to_bytes(p), ())
+                          for p in pkts]
     return exp
 
 
@@ -228,6 +238,35 @@ def adjust_outer_ids(exp, act):
     return out
 
 
+def compare_port_unordered(port, exp, act):
+    """UNORDERED_PORTS: the same frames in any order. exp is [(bytes, gen-id offsets)]."""
+    pool = list(act)
+    resolved, pending = [], []
+    for e, offs in exp:          # frames with gateway-chosen ids: find an actual frame they match
+        if not offs:
+            resolved.append(e)
+            continue
+        for j, a in enumerate(pool):
+            if take_gen_ids(e, offs, a) == a:
+                resolved.append(a)
+                del pool[j]
+                break
+        else:
+            pending.append(e)
+    missing, extra = [], list(act)
+    for e in resolved:
+        if e in extra:
+            extra.remove(e)
+        else:
+            missing.append(e)
+    missing += pending
+    if not missing and not extra:
+        return []
+    lines = [f"port{port}: tx pcap differs from expected, compared in any order "
+             f"({len(exp)} expected, {len(act)} sent; {len(missing)} missing, {len(extra)} unexpected)"]
+    return lines + compare_port(port, missing, extra)[1:]
+
+
 def compare_port(port, exp, act):
     """Return a list of failure lines (empty when the port's output is exactly as expected)."""
     if exp == act:
@@ -269,13 +308,27 @@ def compare_port(port, exp, act):
 
 # --------------------------------------------------------------------------- running gatewayd
 
-def gatewayd_cmd(gatewayd, tmp, ports, prefix):
+def gatewayd_cmd(gatewayd, tmp, ports, prefix, extra=()):
     cmd = [gatewayd, "-l", "0,1", "--no-huge", "--no-pci", "-m", "512",
            "--file-prefix", prefix, "--log-level=*:notice"]
     for p in range(ports):
         cmd.append(f"--vdev=net_pcap{p},rx_pcap={tmp}/in{p}.pcap,tx_pcap={tmp}/out{p}.pcap")
     cmd += ["--", f"--config={tmp}/gw.conf", "--idle_sleep_us=50", f"--socket={tmp}/gw.sock"]
+    cmd += list(extra)
     return cmd
+
+
+def gwctl_runner(args, tmp):
+    """A function running `gwctl --socket=<the case's socket> ARGS...` -> (rc, stdout, stderr)."""
+    path = args.gwctl or os.path.join(os.path.dirname(args.gatewayd), "gwctl")
+
+    def run(*cmd):
+        if not os.path.exists(path):
+            return 127, "", f"no gwctl at {path} (give --gwctl)"
+        r = subprocess.run([path, f"--socket={tmp}/gw.sock", *cmd], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=30)
+        return r.returncode, r.stdout, r.stderr
+    return run
 
 
 def tail(path, n=60):
@@ -318,11 +371,14 @@ def run_case(args, name, mod, tmp):
     for r in drops_exp:
         if r not in DROP_REASONS:
             raise CaseError(f"DROPS names unknown reason {r!r}")
+    for ev, want in getattr(mod, "EVENTS", {}).items():
+        if not isinstance(want, (int, tuple)) or (isinstance(want, tuple) and len(want) != 2):
+            raise CaseError(f"EVENTS[{ev!r}] must be a count or a (low, high) range")
 
     for p in range(ports):
         write_pcap(os.path.join(tmp, f"in{p}.pcap"), [f for port, f in sends if port == p])
     for p in range(ports):   # for a human diffing with tcpdump: the expected output, as built
-        write_pcap(os.path.join(tmp, f"expected{p}.pcap"), expected[p])
+        write_pcap(os.path.join(tmp, f"expected{p}.pcap"), [e for e, _ in expected[p]])
     with open(os.path.join(tmp, "gw.conf"), "w") as f:
         f.write(mod.CONFIG)
 
@@ -332,7 +388,7 @@ def run_case(args, name, mod, tmp):
         return []
 
     prefix = f"gwt_{os.getpid()}_{name}"[:64]
-    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix)
+    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix, getattr(mod, "EXTRA_ARGS", ()))
     with open(os.path.join(tmp, "cmdline"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     out_path, err_path = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
@@ -347,7 +403,8 @@ def run_case(args, name, mod, tmp):
         if config_error is not None:
             failures += check_config_error(proc, config_error, tmp, ports, out_path, err_path)
         else:
-            failures += check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path)
+            failures += check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path,
+                                  gwctl_runner(args, tmp))
     finally:
         tel.close()
         if proc.poll() is None:
@@ -390,7 +447,37 @@ def check_config_error(proc, regex, tmp, ports, out_path, err_path):
     return failures
 
 
-def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path):
+def settle(proc, tel, total, wait_s, stable_s):
+    """After every frame was processed: wait at least wait_s, and until processed, the per-port tx
+    counters, the drops and the events have not changed for stable_s (the control thread sends
+    ARP/ND frames and held packets, and drops them, after the workers are done).
+    Returns (snapshot, failures)."""
+    start = time.monotonic()
+    sig, since, snap = None, start, None
+    while True:
+        if proc.poll() is not None:
+            return snap, [f"gatewayd exited with status {proc.returncode} while settling"]
+        st = tel.query("/gateway/stats")
+        now = time.monotonic()
+        if isinstance(st, dict):
+            snap = st
+            s = json.dumps([st.get("processed"), st.get("drops"), st.get("events"),
+                            {k: v.get("tx_packets") for k, v in (st.get("ports") or {}).items()
+                             if isinstance(v, dict)}], sort_keys=True)
+            if s != sig:
+                sig, since = s, now
+            elif now - start >= wait_s and now - since >= stable_s:
+                break
+        if now - start > wait_s + PROCESS_TIMEOUT:
+            return snap, [f"counters still changing {wait_s + PROCESS_TIMEOUT:.0f} s after all input "
+                          f"was processed; last /gateway/stats: {json.dumps(snap)}"]
+        time.sleep(POLL)
+    if snap.get("processed") != total:
+        return snap, [f"processed went from {total} to {snap.get('processed')} with no new input"]
+    return snap, []
+
+
+def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path, gwctl):
     failures = []
     total = len(sends)
     # Give up after PROCESS_TIMEOUT seconds without progress (a loaded machine may be slow, but a
@@ -420,15 +507,16 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
         time.sleep(POLL)
 
     if not failures:
-        time.sleep(SETTLE)
-        st = tel.query("/gateway/stats")
-        if not isinstance(st, dict):
-            failures.append("/gateway/stats did not answer after processing completed")
-        else:
+        st, more = settle(proc, tel, total, float(getattr(mod, "WAIT_S", SETTLE)),
+                          float(getattr(mod, "STABLE_S", STABLE_S)))
+        failures += more
+        if isinstance(st, dict):
             snap = st
-            if st.get("processed") != total:
-                failures.append(f"processed went from {total} to {st.get('processed')} with no new input")
+        else:
+            failures.append("/gateway/stats did not answer after processing completed")
     tel.close()
+    if not failures and hasattr(mod, "live_check"):   # gwctl reads, while gatewayd runs
+        failures += list(mod.live_check(gwctl) or [])
 
     rc, clean = stop(proc)
     if not clean:
@@ -451,11 +539,21 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
         except Exception as e:  # missing or truncated pcap: unclean port close
             failures.append(f"port{p}: cannot read tx pcap {path}: {e}")
             actual[p] = []
+    unordered = set(getattr(mod, "UNORDERED_PORTS", ()))
+    custom = set(getattr(mod, "CUSTOM_PORTS", ()))
     for p in range(ports):
+        if p in custom:       # the case's check() judges this port's output
+            continue
         exp = expected[p]
         if getattr(mod, "IGNORE_OUTER_ID", False):
-            exp = adjust_outer_ids(exp, actual[p])
-        failures += compare_port(p, exp, actual[p])
+            frames = adjust_outer_ids([e for e, _ in exp], actual[p])
+            exp = [(f, offs) for f, (_, offs) in zip(frames, exp)]
+        if p in unordered:
+            failures += compare_port_unordered(p, exp, actual[p])
+            continue
+        act = actual[p]
+        exp = [take_gen_ids(e, offs, act[i] if i < len(act) else None) for i, (e, offs) in enumerate(exp)]
+        failures += compare_port(p, exp, act)
 
     # Counters.
     if isinstance(snap, dict):
@@ -474,6 +572,23 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
             if bad:
                 failures.append("drop counters differ:")
                 failures += bad
+        events_exp = getattr(mod, "EVENTS", {})
+        if events_exp:
+            events = snap.get("events")
+            if not isinstance(events, dict):
+                failures.append(f"/gateway/stats has no 'events' object: {json.dumps(snap)}")
+            else:
+                bad = []
+                for name, want in sorted(events_exp.items()):
+                    got = events.get(name)
+                    ok = (got is not None and (got == want if isinstance(want, int)
+                                               else want[0] <= got <= want[1]))
+                    if not ok:
+                        w = want if isinstance(want, int) else f"{want[0]}..{want[1]}"
+                        bad.append(f"  {name}: expected {w} actual {got}")
+                if bad:
+                    failures.append("event counters differ:")
+                    failures += bad
         pstats = snap.get("ports", {})
         for p in range(ports):
             ps = pstats.get(f"port{p}")
@@ -487,12 +602,15 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
                 if ps.get(key) != want:
                     what = "frames sent to it" if key.startswith("rx") else "frames in its tx pcap"
                     failures.append(f"port{p}.{key} = {ps.get(key)}, but {what}: {want}")
+    if hasattr(mod, "check"):
+        failures += list(mod.check(actual, snap if isinstance(snap, dict) else {}) or [])
     return failures
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gatewayd", help="path to the gatewayd binary")
+    ap.add_argument("--gwctl", help="path to gwctl (default: next to gatewayd), for live_check")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir even on success")
     ap.add_argument("--dry-run", action="store_true", help="only build the case's packets and files")
     ap.add_argument("case", help="tests/pcap/cases/NAME.py")
@@ -501,6 +619,8 @@ def main():
         ap.error("--gatewayd is required (unless --dry-run)")
     if args.gatewayd:
         args.gatewayd = os.path.abspath(args.gatewayd)
+    if args.gwctl:
+        args.gwctl = os.path.abspath(args.gwctl)
 
     name, mod = load_case(args.case)
     tmp = tempfile.mkdtemp(prefix=f"gwpcap_{name}_")

@@ -11,17 +11,28 @@ Topology used by (almost) every case:
 
 Expected packets are built from the spec with these helpers, never copied from gatewayd's output.
 """
+import struct
+
 from scapy.all import (  # noqa: F401  (re-exported for the cases)
+    ARP,
     ICMP,
     IP,
     TCP,
     UDP,
+    ICMPv6DestUnreach,
     ICMPv6EchoReply,
     ICMPv6EchoRequest,
+    ICMPv6ND_NA,
+    ICMPv6ND_NS,
+    ICMPv6NDOptDstLLAddr,
+    ICMPv6NDOptSrcLLAddr,
+    ICMPv6PacketTooBig,
+    ICMPv6TimeExceeded,
     IPOption_EOL,
     IPOption_NOP,
     IPv6,
     Ether,
+    NoPayload,
     Padding,
     Raw,
     conf,
@@ -208,3 +219,298 @@ def fix_ipv4_checksum(hdr):
     c = ipv4_checksum(bytes(hdr))
     hdr[10:12] = c.to_bytes(2, "big")
     return bytes(hdr)
+
+
+
+# --------------------------------------------------------------------------- gateway-originated
+
+class GenId:
+    """An expected frame some of whose IPv4 headers carry an id the gateway chooses (echo replies,
+    ICMP errors, fragments of those). `which` numbers the frame's IPv4 headers from 0 (outer
+    first; headers quoted inside ICMP errors are not counted). The harness copies only those ids
+    from the actual frame (and recomputes those headers' checksums); every other byte is compared.
+    """
+
+    def __init__(self, frame, which=0):
+        self.frame = frame
+        self.which = (which,) if isinstance(which, int) else tuple(which)
+
+    def __bytes__(self):
+        return bytes(self.frame)
+
+    def offsets(self):
+        raw = bytes(self.frame)
+        offs, layer = [], Ether(raw)
+        while not isinstance(layer, NoPayload):
+            if type(layer) is IP:       # not IPerror (a quote)
+                offs.append(len(raw) - len(bytes(layer)))
+            layer = layer.payload
+        return tuple(offs[i] for i in self.which)
+
+
+def take_gen_ids(exp, offsets, act):
+    """The expected frame bytes with the id of each IPv4 header at `offsets` copied from the
+    actual frame and that header's checksum recomputed (nothing else is taken from it)."""
+    if not offsets or act is None:
+        return exp
+    e = bytearray(exp)
+    for off in offsets:
+        ihl = (e[off] & 0x0F) * 4
+        if len(act) < off + 6 or act[off] >> 4 != 4 or len(e) < off + ihl:
+            continue
+        e[off + 4:off + 6] = act[off + 4:off + 6]
+        e[off + 10:off + 12] = b"\0\0"
+        e[off + 10:off + 12] = ipv4_checksum(bytes(e[off:off + ihl])).to_bytes(2, "big")
+    return bytes(e)
+
+
+def frame_matches(exp, act):
+    """True when actual frame bytes equal the expected frame (a GenId's chosen ids excepted)."""
+    if isinstance(exp, GenId):
+        return take_gen_ids(bytes(exp), exp.offsets(), act) == act
+    return bytes(exp) == act
+
+
+def icmp_payload(p):
+    """The bytes after the 8-byte ICMP / ICMPv6 echo header of packet p."""
+    layer = p[ICMP] if ICMP in p else (p[ICMPv6EchoRequest] if ICMPv6EchoRequest in p else p[ICMPv6EchoReply])
+    return bytes(layer)[8:]
+
+
+def echo_reply4(req, ttl=64):
+    """Echo reply per the spec: IP(src=request dst, dst=request src, ttl 64, tos = request tos,
+    flags 0, id chosen by the gateway: 0 here, wrap the frame in GenId)/ICMP(0, 0, id, seq)/data."""
+    req = IP(bytes(req))
+    return (IP(src=req.dst, dst=req.src, ttl=ttl, tos=req.tos, flags=0, id=0)
+            / ICMP(type=0, code=0, id=req[ICMP].id, seq=req[ICMP].seq) / Raw(icmp_payload(req)))
+
+
+def echo_reply6(req, hlim=64):
+    """ICMPv6 echo reply: IPv6(src=request dst, dst=request src, hlim 64, tc = request tc, fl 0)."""
+    req = IPv6(bytes(req))
+    e = req[ICMPv6EchoRequest]
+    return (IPv6(src=req.dst, dst=req.src, hlim=hlim, tc=req.tc, fl=0)
+            / ICMPv6EchoReply(id=e.id, seq=e.seq, data=icmp_payload(req)))
+
+
+def icmp4_error(src, orig, type, code, rest=0):
+    """ICMP error (RFC 792; RFC 1191 for 3/4: rest = next-hop MTU) from src about `orig`, quoted
+    as received, truncated so the whole IP packet is at most 576 bytes (RFC 1812 4.3.2.3).
+    ttl 64, tos 0xc0 (Linux: IPTOS_PREC_INTERNETCONTROL), DF clear, id 0 (wrap in GenId)."""
+    o = bytes(orig)
+    quote = o[:576 - 28]
+    hdr = struct.pack("!BBHI", type, code, 0, rest) + quote
+    hdr = hdr[:2] + ipv4_checksum(hdr).to_bytes(2, "big") + hdr[4:]
+    dst = IP(o).src
+    return IP(src=src, dst=dst, ttl=64, tos=0xC0, flags=0, id=0, proto=1) / Raw(hdr)
+
+
+def icmp6_error(src, orig, cls, **fields):
+    """ICMPv6 error (RFC 4443) from src about `orig` quoted as received, truncated so the whole
+    IPv6 packet is at most 1280 bytes; hop limit 64, tc 0, flow label 0."""
+    o = bytes(orig)
+    return IPv6(src=src, dst=IPv6(o).src, hlim=64, tc=0, fl=0) / cls(**fields) / Raw(o[:1280 - 48])
+
+
+def time_exceeded4(src, orig):
+    return icmp4_error(src, orig, 11, 0)
+
+
+def frag_needed4(src, orig, mtu):
+    return icmp4_error(src, orig, 3, 4, mtu)
+
+
+def time_exceeded6(src, orig):
+    return icmp6_error(src, orig, ICMPv6TimeExceeded, code=0)
+
+
+def packet_too_big6(src, orig, mtu):
+    return icmp6_error(src, orig, ICMPv6PacketTooBig, mtu=mtu)
+
+
+def frag4(ip, mtu):
+    """IPv4 fragments of ip as Linux's ip_fragment (and rte_ipv4_fragment_packet) cut them for
+    an MTU: each carries (mtu - ihl) & ~7 payload bytes (the last: the rest), the same header with
+    total length, MF (set on all but the last, and on the last too if ip itself had MF), offset
+    (ip's own offset + position / 8) and checksum rewritten. No IP options here."""
+    raw = bytes(ip)
+    ihl = (raw[0] & 0x0F) * 4
+    assert ihl == 20, "frag4: options are not handled"
+    total = int.from_bytes(raw[2:4], "big")
+    data = raw[ihl:total]
+    fo = int.from_bytes(raw[6:8], "big")
+    assert not fo & 0x4000, "frag4: DF set"
+    per = (mtu - ihl) & ~7
+    out = []
+    for pos in range(0, len(data), per):
+        chunk = data[pos:pos + per]
+        last = pos + per >= len(data)
+        h = bytearray(raw[:ihl])
+        h[2:4] = (ihl + len(chunk)).to_bytes(2, "big")
+        mf = 0x2000 if (not last or fo & 0x2000) else 0
+        h[6:8] = (mf | ((fo & 0x1FFF) + pos // 8)).to_bytes(2, "big")
+        out.append(IP(fix_ipv4_checksum(bytes(h)) + chunk))
+    return out
+
+
+def split4(ip, cuts, id=None):
+    """Hand-made fragments of ip (a sender's fragmentation): cuts are payload offsets (multiples
+    of 8) where a new fragment starts; returns the fragments in order, like frag4."""
+    raw = bytes(ip)
+    ihl = (raw[0] & 0x0F) * 4
+    total = int.from_bytes(raw[2:4], "big")
+    data = raw[ihl:total]
+    bounds = [0] + list(cuts) + [len(data)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        assert a % 8 == 0
+        h = bytearray(raw[:ihl])
+        if id is not None:
+            h[4:6] = id.to_bytes(2, "big")
+        h[2:4] = (ihl + b - a).to_bytes(2, "big")
+        h[6:8] = ((0x2000 if b < len(data) else 0) | a // 8).to_bytes(2, "big")
+        out.append(IP(fix_ipv4_checksum(bytes(h)) + data[a:b]))
+    return out
+
+
+# --------------------------------------------------------------------------- ARP (RFC 826)
+
+ZERO_MAC = "00:00:00:00:00:00"
+
+
+def arp_request(src_mac, src_ip, target_ip, dst_mac=BCAST_MAC):
+    """A host's ARP request (who-has target_ip tell src_ip)."""
+    return (Ether(dst=dst_mac, src=src_mac, type=0x0806)
+            / ARP(hwtype=1, ptype=0x0800, hwlen=6, plen=4, op=1, hwsrc=src_mac, psrc=src_ip,
+                  hwdst=ZERO_MAC, pdst=target_ip))
+
+
+def arp_reply_to_gw(port, src_mac, src_ip, gw_ip):
+    """A neighbour's ARP reply to the gateway's port `port`."""
+    return (Ether(dst=port_mac(port), src=src_mac, type=0x0806)
+            / ARP(op=2, hwsrc=src_mac, psrc=src_ip, hwdst=port_mac(port), pdst=gw_ip))
+
+
+def gw_arp_reply(port, req_mac, req_ip, our_ip):
+    """The gateway's reply on `port` to a request from (req_mac, req_ip) for our_ip: 42 bytes."""
+    return (Ether(dst=req_mac, src=port_mac(port), type=0x0806)
+            / ARP(op=2, hwsrc=port_mac(port), psrc=our_ip, hwdst=req_mac, pdst=req_ip))
+
+
+def gw_arp_request(port, src_ip, target_ip, dst_mac=BCAST_MAC):
+    """The gateway's resolution request out of `port` (broadcast; unicast when re-probing)."""
+    return (Ether(dst=dst_mac, src=port_mac(port), type=0x0806)
+            / ARP(op=1, hwsrc=port_mac(port), psrc=src_ip, hwdst=ZERO_MAC, pdst=target_ip))
+
+
+# --------------------------------------------------------------------------- ND (RFC 4861)
+
+def _in6(a):
+    import socket
+    return socket.inet_pton(socket.AF_INET6, a)
+
+
+def solicited_node(addr):
+    """ff02::1:ffXX:XXXX (RFC 4291 2.7.1) and its MAC 33:33:ff:XX:XX:XX (RFC 2464 7)."""
+    import socket
+    b = _in6(addr)
+    ip = socket.inet_ntop(socket.AF_INET6, _in6("ff02::1:ff00:0")[:13] + b[13:])
+    mac = "33:33:ff:%02x:%02x:%02x" % (b[13], b[14], b[15])
+    return ip, mac
+
+
+def icmp6_checksum(src6, dst6, msg):
+    """RFC 4443 2.3 checksum of ICMPv6 message bytes (checksum field included as is)."""
+    pseudo = _in6(src6) + _in6(dst6) + struct.pack("!I3xB", len(msg), 58)
+    return ipv4_checksum(pseudo + bytes(msg))
+
+
+def host_ns(src_mac, src6, target, dst6=None, dst_mac=None, slla=True):
+    """A host's Neighbour Solicitation for target (to its solicited-node group by default)."""
+    nsma, nsmac = solicited_node(target)
+    p = (Ether(dst=dst_mac or nsmac, src=src_mac)
+         / IPv6(src=src6, dst=dst6 or nsma, hlim=255) / ICMPv6ND_NS(tgt=target))
+    if slla:
+        p = p / ICMPv6NDOptSrcLLAddr(lladdr=src_mac if slla is True else slla)
+    return p
+
+
+def host_na(port, src_mac, src6, dst6):
+    """A neighbour's solicited advertisement (S=1, O=1) to the gateway's port, with its TLLA."""
+    return (Ether(dst=port_mac(port), src=src_mac)
+            / IPv6(src=src6, dst=dst6, hlim=255) / ICMPv6ND_NA(R=0, S=1, O=1, tgt=src6)
+            / ICMPv6NDOptDstLLAddr(lladdr=src_mac))
+
+
+def gw_na(port, dst_mac, target, dst6, solicited=True):
+    """The gateway's advertisement of target on `port` (R=1 router, S, O=1, TLLA = port MAC)."""
+    return (Ether(dst=dst_mac, src=port_mac(port))
+            / IPv6(src=target, dst=dst6, hlim=255, tc=0, fl=0)
+            / ICMPv6ND_NA(R=1, S=1 if solicited else 0, O=1, tgt=target)
+            / ICMPv6NDOptDstLLAddr(lladdr=port_mac(port)))
+
+
+def gw_ns(port, src6, target):
+    """The gateway's resolution NS out of `port`, to target's solicited-node group, with SLLA."""
+    nsma, nsmac = solicited_node(target)
+    return (Ether(dst=nsmac, src=port_mac(port))
+            / IPv6(src=src6, dst=nsma, hlim=255, tc=0, fl=0) / ICMPv6ND_NS(tgt=target)
+            / ICMPv6NDOptSrcLLAddr(lladdr=port_mac(port)))
+
+
+# --------------------------------------------------------------------------- gwctl (live_check)
+
+def neigh_check(expected):
+    """live_check: `gwctl -j neigh show` lists exactly `expected`, a list of
+    (dst, dev, lladdr or None, state or a set of acceptable states), in any order."""
+    import json
+
+    def check(gwctl):
+        rc, out, err = gwctl("-j", "neigh", "show")
+        if rc != 0:
+            return [f"gwctl -j neigh show: exit {rc}: {err.strip()}"]
+        try:
+            got = json.loads(out)
+        except ValueError:
+            return [f"gwctl -j neigh show: not JSON: {out!r}"]
+        rows = {(n.get("dst"), n.get("dev")): n for n in got}
+        fails = []
+        for dst, dev, lladdr, state in expected:
+            n = rows.pop((dst, dev), None)
+            states = {state} if isinstance(state, str) else set(state)
+            if n is None:
+                fails.append(f"neigh show: no entry {dst} dev {dev}")
+            elif n.get("lladdr") != lladdr or n.get("state") not in states:
+                fails.append(f"neigh show: {dst} dev {dev}: expected lladdr {lladdr} state "
+                             f"{'/'.join(sorted(states))}, got lladdr {n.get('lladdr')} state {n.get('state')}")
+        for (dst, dev), n in rows.items():
+            fails.append(f"neigh show: unexpected entry {json.dumps(n)}")
+        return fails
+    return check
+
+
+DYNAMIC = ("REACHABLE", "STALE", "DELAY", "PROBE")   # learned entries, any of Linux's valid states
+
+
+def gwctl_lines_check(args, expected, absent=()):
+    """live_check: `gwctl ARGS...` prints exactly the lines `expected` (in any order), and no line
+    containing any string of `absent`."""
+    def check(gwctl):
+        rc, out, err = gwctl(*args)
+        if rc != 0:
+            return [f"gwctl {' '.join(args)}: exit {rc}: {err.strip()}"]
+        fails = []
+        lines = [ln for ln in out.splitlines() if ln.strip()]
+        if expected is not None and sorted(lines) != sorted(expected):
+            fails.append(f"gwctl {' '.join(args)}: expected lines {sorted(expected)}, got {sorted(lines)}")
+        for a in absent:
+            fails += [f"gwctl {' '.join(args)}: unexpected line {ln!r}" for ln in lines if a in ln]
+        return fails
+    return check
+
+
+def all_checks(*checks):
+    """live_check running several checks."""
+    def check(gwctl):
+        return [f for c in checks for f in c(gwctl)]
+    return check

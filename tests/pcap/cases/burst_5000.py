@@ -3,6 +3,11 @@ with a few drops sprinkled in. Every packet is distinct (sequence number in the 
 
 Each output port is fed by one input port only (port1 -> port0: encap + plain; port0 -> port1:
 decap + plain), so the order on each output port is fully defined: it must be the input order.
+The exception: the TTL-1 packets (all of them arrive on port0) get an ICMP / ICMPv6 time exceeded,
+which goes back out of port0 (through tun1 for the remote site, via 10.65.132.1 for 192.0.2.0/24
+and 2001:db8:ffff::/48), among the port1 -> port0 traffic at no defined place: check() requires
+port0 to carry exactly the forwarded frames in input order plus exactly those errors in their
+own input order.
 """
 from lib import *
 
@@ -30,8 +35,20 @@ TTL_DROP_EVERY = 250       # TTL 1: ttl_exceeded
 CSUM_DROP_EVERY = 499      # port0 only: bad IPv4 checksum
 
 
+def _error(p, kind):
+    """The time exceeded for TTL-1 packet p that arrived on port0 (p as received: the inner when
+    it came through tun1, which has no address: from the gateway's first address)."""
+    if kind in (0, 4):
+        return GenId(from_gw(0, PEER_MAC, ipip(time_exceeded4(GW, p), GW, PEER, ttl=64)), which=1)
+    if kind == 1:
+        return from_gw(0, PEER_MAC, ipip(time_exceeded6(GW6_UL, p), GW, PEER, ttl=64))
+    if kind == 2:
+        return GenId(from_gw(0, UL_ROUTER_MAC, time_exceeded4(GW, p)))
+    return from_gw(0, UL_ROUTER_MAC, time_exceeded6(GW6_UL, p))
+
+
 def _build():
-    sends, exp0, exp1 = [], [], []
+    sends, exp0, exp1, errors = [], [], [], []
     drops = {"ttl_exceeded": 0, "bad_checksum": 0}
     for i in range(N):
         port = 1 if i % 2 == 0 else 0
@@ -81,20 +98,46 @@ def _build():
             sends.append((0, f))
             if ttl == 1:
                 drops["ttl_exceeded"] += 1
+                errors.append(_error(p, kind))
                 continue
             if bad_csum:
                 drops["bad_checksum"] += 1
                 continue
             exp1.append(from_gw(1, HOST_MAC, routed(p)))
-    return sends, {0: exp0, 1: exp1}, drops
+    assert all(i % 2 for i in range(TTL_DROP_EVERY - 1, N, TTL_DROP_EVERY))   # all on port0
+    return sends, {0: exp0, 1: exp1}, drops, errors
 
 
-SENDS, EXPECTED, DROPS = _build()
+SENDS, EXPECTED, DROPS, ERRORS = _build()
+EVENTS = {"icmp_errors": len(ERRORS), "icmp_ratelimited": 0}
+CUSTOM_PORTS = {0}
 
 
 def send():
     return SENDS
 
 
-def expect():
-    return EXPECTED
+def expect():    # port0 (for expected0.pcap): the errors are judged by check(), not placed here
+    return {0: EXPECTED[0] + ERRORS, 1: EXPECTED[1]}
+
+
+def check(actual, stats):
+    """port0: the forwarded frames exactly and in order once the errors are taken out; the errors
+    exactly, in their own order."""
+    errs, fwd, fails = [], [], []
+    for f in actual[0]:
+        if len(errs) < len(ERRORS) and frame_matches(ERRORS[len(errs)], f):
+            errs.append(f)
+        else:
+            fwd.append(f)
+    if len(errs) != len(ERRORS):
+        fails.append(f"port0: {len(errs)} of the {len(ERRORS)} time exceeded errors found in order; "
+                     f"missing next: {Ether(bytes(ERRORS[len(errs)])).summary()}")
+    exp = [bytes(e) for e in EXPECTED[0]]
+    if fwd != exp:
+        bad = next((i for i in range(min(len(fwd), len(exp))) if fwd[i] != exp[i]), min(len(fwd), len(exp)))
+        fails.append(f"port0: forwarded frames differ from expected ({len(exp)} expected, {len(fwd)} "
+                     f"sent that are not the errors), first difference at #{bad}: "
+                     f"expected {Ether(exp[bad]).summary() if bad < len(exp) else 'nothing'}, "
+                     f"actual {Ether(fwd[bad]).summary() if bad < len(fwd) else 'nothing'}")
+    return fails

@@ -3,8 +3,12 @@
   decapsulation now accepts .189 and no longer .188 (unknown_peer);
 - `tunnel del` removes tun2: its peer .190 becomes unknown (unknown_peer);
 - `route del` removes a route: no_route;
-- `neigh del` removes a neighbour: no_neighbour;
-- `link set tun1 mtu 1400`: a 1401-byte inner is mtu_exceeded, 1400 passes.
+- `neigh del` removes a neighbour: the gateway tries to resolve it (3 ARP requests,
+  --neigh_retrans_ms=100 apart here), gets no answer: no_neighbour;
+- `link set tun1 mtu 1400`: a 1401-byte inner with DF is mtu_exceeded (ICMP fragmentation needed,
+  MTU 1400, to the LAN host), 1400 passes.
+The no_route also gets its ICMP net unreachable. Port1 carries frames caused by both input
+ports: compared in any order.
 """
 from lib import *
 
@@ -29,6 +33,9 @@ neigh del 10.10.100.3 dev port1
 link set tun1 mtu 1400
 """
 PORTS = 2
+EXTRA_ARGS = ["--neigh_retrans_ms=100", "--neigh_probes=3"]
+WAIT_S = 1.0
+UNORDERED_PORTS = {1}
 
 ENC = ping4(HOST, REMOTE, id=0x0801, seq=1)
 NO_ROUTE = ping4(HOST, "10.10.201.2", id=0x0802, seq=2)
@@ -57,8 +64,12 @@ def expect():
     return {
         0: [from_gw(0, PEER2_MAC, ipip(routed(ENC), GW, PEER2, ttl=63)),
             from_gw(0, PEER2_MAC, ipip(routed(BIG_OK), GW, PEER2, ttl=63))],
-        1: [from_gw(1, HOST_MAC, routed(FROM_NEW))],
+        1: [from_gw(1, HOST_MAC, routed(FROM_NEW)),
+            GenId(from_gw(1, HOST_MAC, icmp4_error(GW_LAN, NO_ROUTE, 3, 0))),
+            GenId(from_gw(1, HOST_MAC, frag_needed4(GW_LAN, BIG_DROP, 1400)))]
+           + [gw_arp_request(1, GW_LAN, HOST2)] * 3,
     }
 
 
 DROPS = {"no_route": 1, "mtu_exceeded": 1, "unknown_peer": 2, "no_neighbour": 1}
+EVENTS = {"icmp_errors": 2, "arp_requests": 3}

@@ -1,6 +1,11 @@
-"""fragment: a fragmented outer tunnel packet (MF set, or a non-zero offset) is not reassembled
-yet and is dropped; an outer with DF clear and a non-zero id is not a fragment and passes.
-(Transit fragments not addressed to the gateway are forwarded: see route_ipv4.py.)"""
+"""fragment: fragments addressed to the gateway that are never completed are held for reassembly
+and dropped when the reassembly timeout (2 s) expires, each counted as `fragment`; nothing is
+forwarded for them. Three fragments of one IPIP packet with gaps between them (first, middle,
+last: never complete) and a lone first fragment of a 6in4 packet (another id).
+The case waits 3 s (WAIT_S) for the timeout to expire before it reads the counters.
+Complete tunnel packets with DF clear and a non-zero id are not fragments and pass at once.
+(Transit fragments not addressed to the gateway are forwarded: see route_ipv4.py.)
+"""
 from lib import *
 
 CONFIG = """\
@@ -13,13 +18,14 @@ tunnel add tun1 mode any remote 10.65.132.188 local 10.65.132.187
 link set tun1 up
 """
 PORTS = 2
+WAIT_S = 3.0
 
 OK1 = ping4(REMOTE, HOST, id=0x1701, seq=1, reply=True)
 OK2 = ping4(REMOTE, HOST, id=0x1702, seq=2, reply=True)
 
 
-def frag_outer(inner, flags, frag):
-    return IP(src=PEER, dst=GW, ttl=64, id=0x9999, flags=flags, frag=frag,
+def frag_outer(inner, flags, frag, id=0x9999):
+    return IP(src=PEER, dst=GW, ttl=64, id=id, flags=flags, frag=frag,
               proto=4 if isinstance(inner, IP) else 41) / inner
 
 
@@ -30,7 +36,7 @@ def send():
         frag_outer(ping4(REMOTE, HOST, id=0x1703, seq=3), "MF", 0),        # first fragment
         frag_outer(ping4(REMOTE, HOST, id=0x1704, seq=4), 0, 100),         # last fragment
         frag_outer(ping4(REMOTE, HOST, id=0x1705, seq=5), "MF", 10),       # middle fragment
-        frag_outer(ping6(REMOTE6, HOST6, seq=6), "MF", 0),                 # 6in4 first fragment
+        frag_outer(ping6(REMOTE6, HOST6, seq=6), "MF", 0, id=0x999A),      # 6in4 first fragment
     ]]
 
 
@@ -39,3 +45,4 @@ def expect():
 
 
 DROPS = {"fragment": 4}
+EVENTS = {"reassembled": 0}

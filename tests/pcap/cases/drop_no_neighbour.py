@@ -1,7 +1,13 @@
-"""no_neighbour: the packet is routed but its next hop has no static neighbour entry.
-- a `via` next hop without an entry; a connected IPv4 host and a connected IPv6 host without one;
-- a tunnel whose remote has no neighbour entry (the outer cannot be sent);
-- a decapsulated packet for a LAN host without an entry.
+"""no_neighbour: the packet is routed but its next hop has no neighbour entry and never answers.
+Each such packet is held while the gateway resolves the next hop: --neigh_probes (3) broadcast ARP
+requests (IPv6: NS to the solicited-node group) --neigh_retrans_ms apart (100 ms here, to keep the
+case short), and when the last one is unanswered the held packet is dropped as no_neighbour.
+- a `via` next hop (10.65.132.1, port0); a connected IPv4 host (10.10.100.50) and a connected
+  IPv6 host (2001:db8:100::50) on port1;
+- a tunnel whose remote (10.65.132.188) has no entry: the outer packet is held;
+- a decapsulated packet for a LAN host (10.10.100.2) without an entry.
+Requests come from the port's address on the next hop's network. The relative order of requests
+for different next hops is not specified (UNORDERED_PORTS); each next hop gets exactly 3.
 """
 from lib import *
 
@@ -15,6 +21,10 @@ link set tun1 up
 route add 10.10.200.0/24 dev tun1
 """
 PORTS = 2
+PROBES = 3
+EXTRA_ARGS = ["--neigh_retrans_ms=100", f"--neigh_probes={PROBES}"]
+WAIT_S = 1.0          # 3 requests 100 ms apart, then the drop
+UNORDERED_PORTS = {0, 1}
 
 
 def send():
@@ -28,7 +38,13 @@ def send():
 
 
 def expect():
-    return {}
+    return {
+        0: [gw_arp_request(0, GW, UL_ROUTER), gw_arp_request(0, GW, PEER)] * PROBES,
+        1: [gw_arp_request(1, GW_LAN, "10.10.100.50"), gw_ns(1, GW_LAN6, "2001:db8:100::50"),
+            gw_arp_request(1, GW_LAN, HOST)] * PROBES,
+    }
 
 
 DROPS = {"no_neighbour": 5}
+EVENTS = {"arp_requests": 4 * PROBES, "nd_solicits": PROBES, "neigh_held": 5, "neigh_failed": 5,
+          "neigh_released": 0}
