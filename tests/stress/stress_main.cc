@@ -12,11 +12,12 @@
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  // A file prefix of our own: other DPDK tests may run on this machine at the same time.
+  // A file prefix of our own: other DPDK tests may run on this machine at the same time. No shared
+  // config, so that nothing is left under it (as unit_main.cc).
   const std::string prefix = "--file-prefix=gwstress_" + std::to_string(getpid());
-  std::vector<std::string> args = {"stress_tests", "-l",       "0,1",  "--no-huge",
-                                   "--no-pci",     "-m",       "1024", prefix,
-                                   "--log-level=*:warning",    "--no-telemetry"};
+  std::vector<std::string> args = {"stress_tests", "-l",          "0,1",  "--no-huge",
+                                   "--no-pci",     "--no-shconf", "-m",   "1024",
+                                   prefix,         "--log-level=*:warning", "--no-telemetry"};
   std::vector<char*> eal_argv;
   for (std::string& a : args) eal_argv.push_back(a.data());
   eal_argv.push_back(nullptr);
@@ -24,7 +25,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "stress_tests: EAL init failed: %s\n", rte_strerror(rte_errno));
     return 1;
   }
+  const std::string runtime_dir = rte_eal_get_runtime_dir();
   const int rc = RUN_ALL_TESTS();
   rte_eal_cleanup();
+  rmdir(runtime_dir.c_str());  // EAL makes it even without shared config, and leaves it
   return rc;
 }
