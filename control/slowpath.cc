@@ -155,12 +155,8 @@ void SlowPath::HandleArp(rte_mbuf* m, uint16_t port) {
   a->arp_data.arp_tip = sip;
   rte_ether_addr_copy(&mine, &a->arp_data.arp_sha);
   a->arp_data.arp_sip = tip;
-  auto* eth = reinterpret_cast<rte_ether_hdr*>(rte_pktmbuf_prepend(m, sizeof(rte_ether_hdr)));
-  eth->dst_addr = a->arp_data.arp_tha;
-  rte_ether_addr_copy(&mine, &eth->src_addr);
-  eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
   c_.Count(dp::Event::arp_replies);
-  Send(m, port);
+  SendWithMac(m, port, sha, RTE_ETHER_TYPE_ARP);
 }
 
 // ---- IPv6 Neighbour Discovery ----
@@ -189,8 +185,7 @@ void SlowPath::HandleNdisc(rte_mbuf* m, uint16_t port) {
     return;
   }
   // A solicitation for one of our addresses (the worker checked): advertise.
-  static constexpr uint8_t kZero[16] = {};
-  const bool dad = std::memcmp(ip->src_addr, kZero, 16) == 0;
+  const bool dad = dp::IsUnspecified6(ip->src_addr);
   if (dad && lladdr) {  // RFC 4861 7.1.1: no source link-layer option from ::
     c_.CountDrop(dp::Drop::bad_ndisc);
     rte_pktmbuf_free(m);
@@ -217,38 +212,10 @@ void SlowPath::HandleNdisc(rte_mbuf* m, uint16_t port) {
     std::memcpy(dst_ip, ip->src_addr, 16);
   }
   rte_pktmbuf_free(m);
-
-  rte_mbuf* out = Alloc();
-  if (out == nullptr) return;
-  constexpr uint16_t kIcmpLen = 32;  // NA 24 + target link-layer option 8
-  auto* p = reinterpret_cast<uint8_t*>(
-      rte_pktmbuf_append(out, sizeof(rte_ether_hdr) + sizeof(rte_ipv6_hdr) + kIcmpLen));
-  const rte_ether_addr& mine = dp_.tables().ports[port].mac;
-  auto* eth = reinterpret_cast<rte_ether_hdr*>(p);
-  std::memcpy(&eth->dst_addr, &dst_mac, 6);
-  rte_ether_addr_copy(&mine, &eth->src_addr);
-  eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-  rte_pktmbuf_adj(out, sizeof(rte_ether_hdr));
-  auto* o = rte_pktmbuf_mtod(out, rte_ipv6_hdr*);
-  o->vtc_flow = rte_cpu_to_be_32(6u << 28);
-  o->payload_len = rte_cpu_to_be_16(kIcmpLen);
-  o->proto = IPPROTO_ICMPV6;
-  o->hop_limits = 255;
-  std::memcpy(o->src_addr, target.b.data(), 16);
-  std::memcpy(o->dst_addr, dst_ip, 16);
-  auto* na = reinterpret_cast<uint8_t*>(o + 1);
-  std::memset(na, 0, kIcmpLen);
-  na[0] = kNdNa;
-  na[4] = dad ? 0xa0 : 0xe0;  // Router, Solicited (not for DAD), Override
-  std::memcpy(na + 8, target.b.data(), 16);
-  na[24] = kOptTargetLl;
-  na[25] = 1;
-  rte_ether_addr_copy(&mine, reinterpret_cast<rte_ether_addr*>(na + 26));
-  const uint16_t ck = dp::Icmp6Checksum(out);
-  std::memcpy(na + 2, &ck, 2);
-  rte_pktmbuf_prepend(out, sizeof(rte_ether_hdr));
+  // Router, Solicited (not for DAD), Override.
+  SendNd(port, kNdNa, dad ? 0xa0 : 0xe0, target.b.data(), dst_ip, dst_mac, target.b.data(),
+         kOptTargetLl);
   c_.Count(dp::Event::nd_adverts);
-  Send(out, port);
 }
 
 // ---- resolution ----
@@ -267,11 +234,7 @@ void SlowPath::HandleHold(rte_mbuf* m) {
     uint64_t mac;
     if (dp_.tables().neighbours.Lookup(&k, &mac)) {
       entries_.erase(it);
-      auto* eth = reinterpret_cast<rte_ether_hdr*>(rte_pktmbuf_prepend(m, sizeof(rte_ether_hdr)));
-      std::memcpy(&eth->dst_addr, &mac, 6);
-      rte_ether_addr_copy(&dp_.tables().ports[port].mac, &eth->src_addr);
-      eth->ether_type = rte_cpu_to_be_16(meta.ether_type);
-      Send(m, port);
+      SendWithMac(m, port, mac, meta.ether_type);
       return;
     }
   }
@@ -321,14 +284,9 @@ bool SlowPath::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
 }
 
 void SlowPath::Release(uint16_t port, Entry& e) {
-  const rte_ether_addr& mine = dp_.tables().ports[port].mac;
   for (const Held& h : e.held) {
-    auto* eth = reinterpret_cast<rte_ether_hdr*>(rte_pktmbuf_prepend(h.m, sizeof(rte_ether_hdr)));
-    std::memcpy(&eth->dst_addr, &e.mac, 6);
-    rte_ether_addr_copy(&mine, &eth->src_addr);
-    eth->ether_type = rte_cpu_to_be_16(h.ether_type);
     c_.Count(dp::Event::neigh_released);
-    Send(h.m, port);
+    SendWithMac(h.m, port, e.mac, h.ether_type);
   }
   held_ -= static_cast<uint32_t>(e.held.size());
   e.held.clear();
@@ -402,21 +360,12 @@ void SlowPath::Timers(Clock::time_point now) {
 // An ARP request (IPv4) or a Neighbour Solicitation (IPv6) for `target`: broadcast /
 // solicited-node multicast, or unicast to a known MAC when re-probing.
 void SlowPath::Solicit(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac) {
-  rte_mbuf* m = Alloc();
-  if (m == nullptr) return;
   const rte_ether_addr& mine = dp_.tables().ports[port].mac;
   const std::optional<IpAddr> src = gw_.SourceFor(port, target);
   if (target.family == 4) {
-    auto* p = reinterpret_cast<uint8_t*>(
-        rte_pktmbuf_append(m, sizeof(rte_ether_hdr) + sizeof(rte_arp_hdr)));
-    auto* eth = reinterpret_cast<rte_ether_hdr*>(p);
-    if (unicast_mac != nullptr)
-      std::memcpy(&eth->dst_addr, unicast_mac, 6);
-    else
-      std::memset(&eth->dst_addr, 0xff, 6);
-    rte_ether_addr_copy(&mine, &eth->src_addr);
-    eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-    auto* a = reinterpret_cast<rte_arp_hdr*>(eth + 1);
+    rte_mbuf* m = Alloc();
+    if (m == nullptr) return;
+    auto* a = reinterpret_cast<rte_arp_hdr*>(rte_pktmbuf_append(m, sizeof(rte_arp_hdr)));
     a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
     a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
     a->arp_hlen = 6;
@@ -427,50 +376,61 @@ void SlowPath::Solicit(uint16_t port, const IpAddr& target, const uint64_t* unic
     std::memset(&a->arp_data.arp_tha, 0, 6);
     a->arp_data.arp_tip = target.v4_be();
     c_.Count(dp::Event::arp_requests);
-    Send(m, port);
+    static constexpr uint8_t kBroadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    SendWithMac(m, port, unicast_mac != nullptr ? *unicast_mac : MacAt(kBroadcast),
+                RTE_ETHER_TYPE_ARP);
     return;
   }
   // RFC 4861 7.2.2: to the solicited-node address ff02::1:ffXX:XXXX (MAC 33:33:ff:XX:XX:XX),
-  // or to the target itself when probing a known neighbour.
+  // or to the target itself when probing a known neighbour. From :: (no address of ours) there is
+  // no source link-layer option (RFC 4861 4.3).
   const uint8_t* t = target.b.data();
-  uint8_t dst[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff, t[13], t[14], t[15]};
-  uint8_t dst_mac[6] = {0x33, 0x33, 0xff, t[13], t[14], t[15]};
-  if (unicast_mac != nullptr) {
-    std::memcpy(dst, t, 16);
-    std::memcpy(dst_mac, unicast_mac, 6);
-  }
-  const bool have_src = src.has_value();
-  const uint16_t icmp_len = have_src ? 32 : 24;  // NS 24 (+ source link-layer option 8)
-  auto* p = reinterpret_cast<uint8_t*>(
-      rte_pktmbuf_append(m, sizeof(rte_ether_hdr) + sizeof(rte_ipv6_hdr) + icmp_len));
-  auto* eth = reinterpret_cast<rte_ether_hdr*>(p);
-  std::memcpy(&eth->dst_addr, dst_mac, 6);
-  rte_ether_addr_copy(&mine, &eth->src_addr);
-  eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-  rte_pktmbuf_adj(m, sizeof(rte_ether_hdr));
-  auto* o = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
+  const uint8_t solicited[16] = {0xff, 0x02, 0,    0,    0,     0,     0,     0,
+                                 0,    0,    0,    0x01, 0xff, t[13], t[14], t[15]};
+  const uint8_t solicited_mac[6] = {0x33, 0x33, 0xff, t[13], t[14], t[15]};
+  static constexpr uint8_t kUnspecified[16] = {};
+  SendNd(port, kNdNs, 0, src ? src->b.data() : kUnspecified,
+         unicast_mac != nullptr ? t : solicited,
+         unicast_mac != nullptr ? *unicast_mac : MacAt(solicited_mac), t, src ? kOptSourceLl : 0);
+  c_.Count(dp::Event::nd_solicits);
+}
+
+// One Neighbour Solicitation or Advertisement: Ethernet, IPv6 (hop limit 255), the message with
+// `flags` in its first reserved byte, `target`, and our link-layer address as option `opt` (0:
+// none).
+void SlowPath::SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src,
+                      const uint8_t* dst, uint64_t dst_mac, const uint8_t* target, uint8_t opt) {
+  rte_mbuf* m = Alloc();
+  if (m == nullptr) return;
+  const uint16_t icmp_len = opt != 0 ? 32 : 24;
+  auto* o = reinterpret_cast<rte_ipv6_hdr*>(
+      rte_pktmbuf_append(m, sizeof(rte_ipv6_hdr) + icmp_len));
   o->vtc_flow = rte_cpu_to_be_32(6u << 28);
   o->payload_len = rte_cpu_to_be_16(icmp_len);
   o->proto = IPPROTO_ICMPV6;
   o->hop_limits = 255;
-  if (have_src)
-    std::memcpy(o->src_addr, src->b.data(), 16);
-  else
-    std::memset(o->src_addr, 0, 16);
+  std::memcpy(o->src_addr, src, 16);
   std::memcpy(o->dst_addr, dst, 16);
-  auto* ns = reinterpret_cast<uint8_t*>(o + 1);
-  std::memset(ns, 0, icmp_len);
-  ns[0] = kNdNs;
-  std::memcpy(ns + 8, t, 16);
-  if (have_src) {
-    ns[24] = kOptSourceLl;
-    ns[25] = 1;
-    rte_ether_addr_copy(&mine, reinterpret_cast<rte_ether_addr*>(ns + 26));
+  auto* nd = reinterpret_cast<uint8_t*>(o + 1);
+  std::memset(nd, 0, icmp_len);
+  nd[0] = type;
+  nd[4] = flags;
+  std::memcpy(nd + 8, target, 16);
+  if (opt != 0) {
+    nd[24] = opt;
+    nd[25] = 1;
+    rte_ether_addr_copy(&dp_.tables().ports[port].mac, reinterpret_cast<rte_ether_addr*>(nd + 26));
   }
   const uint16_t ck = dp::Icmp6Checksum(m);
-  std::memcpy(ns + 2, &ck, 2);
-  rte_pktmbuf_prepend(m, sizeof(rte_ether_hdr));
-  c_.Count(dp::Event::nd_solicits);
+  std::memcpy(nd + 2, &ck, 2);
+  SendWithMac(m, port, dst_mac, RTE_ETHER_TYPE_IPV6);
+}
+
+void SlowPath::SendWithMac(rte_mbuf* m, uint16_t port, uint64_t mac, uint16_t ether_type) {
+  auto* eth = reinterpret_cast<rte_ether_hdr*>(rte_pktmbuf_prepend(m, sizeof(rte_ether_hdr)));
+  std::memcpy(&eth->dst_addr, &mac, 6);
+  rte_ether_addr_copy(&dp_.tables().ports[port].mac, &eth->src_addr);
+  eth->ether_type = rte_cpu_to_be_16(ether_type);
   Send(m, port);
 }
 

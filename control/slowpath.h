@@ -88,6 +88,10 @@ class SlowPath {
   void Release(uint16_t port, Entry& e);
   void DropHeld(Entry& e);
   void Solicit(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);
+  void SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src, const uint8_t* dst,
+              uint64_t dst_mac, const uint8_t* target, uint8_t opt);
+  // Ethernet in front of `m` (data at its L3 header), from `port`'s MAC to `mac`, and Send.
+  void SendWithMac(rte_mbuf* m, uint16_t port, uint64_t mac, uint16_t ether_type);
   void Send(rte_mbuf* m, uint16_t port);
   rte_mbuf* Alloc();
   bool WriteTable(uint16_t port, const IpAddr& a, const uint64_t* mac);  // null: delete

@@ -3,7 +3,8 @@
 //   route snapshot.
 //   Leaves: the packets untouched; per packet, the next hops of its IPv4 destination and, for
 //   IPIP, of the inner destination, from one bulk FIB lookup for the burst (BurstHints), which
-//   the walk takes instead of its own lookups (RouteLookup4, through Ctx::hint). With `prefetch`, the records each walk is going to read are also
+//   the walk takes instead of its own lookups (RouteLookup4, through Ctx::hint). With
+//   `prefetch`, the records each walk is going to read are also
 //   loaded, stage by stage across the burst, so that their cache misses overlap instead of
 //   forming one dependent chain per packet: next hop → tunnel slot and this worker's counters →
 //   tunnel record; for packets to a local address, the peer lookups the cache misses are made

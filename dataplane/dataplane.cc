@@ -39,7 +39,8 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
   if (absl::Status s = dp->SetupPorts(opts, static_cast<uint16_t>(lcores.size())); !s.ok())
     return s;
   const int socket = static_cast<int>(rte_socket_id());
-  dp->punt_ = rte_ring_create("gw_punt", rte_align32pow2(std::max<uint32_t>(opts.punt_ring, 2 * kPuntReserve)),
+  dp->punt_ = rte_ring_create("gw_punt",
+                              rte_align32pow2(std::max<uint32_t>(opts.punt_ring, 2 * kPuntReserve)),
                               socket, RING_F_SC_DEQ);
   // Fragments: a header mbuf from the packet pool chained to one of these, which only points
   // into the original packet's buffer.

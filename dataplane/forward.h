@@ -165,7 +165,8 @@ inline constexpr uint8_t kNdNa = 136;
   const uint8_t* target = h + 8;
   const uint8_t* dst = ip->dst_addr;
   const bool to_us = Lookup6(ctx, dst) == kNhLocal;
-  const bool solicited_node = dst[0] == 0xff && dst[1] == 0x02 && dst[11] == 0x01 && dst[12] == 0xff;
+  const bool solicited_node =
+      dst[0] == 0xff && dst[1] == 0x02 && dst[11] == 0x01 && dst[12] == 0xff;
   const bool all_nodes = dst[0] == 0xff && dst[1] == 0x02 && dst[15] == 0x01 &&
                          std::all_of(dst + 2, dst + 15, [](uint8_t b) { return b == 0; });
   if (!to_us && !solicited_node && !all_nodes) return Dropped(ctx, Drop::not_for_us);

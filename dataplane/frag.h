@@ -16,7 +16,8 @@ inline constexpr uint16_t kMaxFragments = 64;
 
 // Returns the number of fragments in `out` (the caller still owns and must free `m`), or 0 with
 // the drop counted (frag_failed; mtu_exceeded without slow-path state).
-[[gnu::cold]] inline uint16_t Fragment4(Ctx& ctx, rte_mbuf* m, uint16_t mtu, rte_mbuf** out) noexcept {
+[[gnu::cold]] inline uint16_t Fragment4(Ctx& ctx, rte_mbuf* m, uint16_t mtu,
+                                        rte_mbuf** out) noexcept {
   if (ctx.io == nullptr || ctx.io->indirect == nullptr) {
     ctx.c->CountDrop(Drop::mtu_exceeded);
     return 0;

@@ -14,6 +14,7 @@
 
 #include "dataplane/ctx.h"
 #include "dataplane/encap.h"
+#include "dataplane/ip_check.h"
 #include "dataplane/output.h"
 
 namespace gw::dp {
@@ -27,8 +28,7 @@ inline bool IsUnicastSource4(uint32_t src_be) noexcept {
   return s != 0 && (s >> 24) != 127 && (s >> 28) < 0xe;  // not 0/8-any, loopback, class D/E
 }
 inline bool IsUnicastSource6(const uint8_t* s) noexcept {
-  static constexpr uint8_t kZero[16] = {};
-  return s[0] != 0xff && std::memcmp(s, kZero, 16) != 0;
+  return s[0] != 0xff && !IsUnspecified6(s);
 }
 
 inline uint32_t Source4(const Ctx& ctx, const NextHop& nh) noexcept {
@@ -42,16 +42,15 @@ inline uint32_t Source4(const Ctx& ctx, const NextHop& nh) noexcept {
   return a != 0 ? a : s.any4;
 }
 inline const uint8_t* Source6(const Ctx& ctx, const NextHop& nh) noexcept {
-  static constexpr uint8_t kZero[16] = {};
   const SourceAddrs& s = ctx.t->sources();
-  const uint8_t* a = kZero;
+  const uint8_t* a = s.any6.data();
   if (nh.kind == NhKind::kPort) {
     a = s.port6[nh.port].data();
   } else if (nh.kind == NhKind::kTunnel) {
     if (const TunnelRec* t = ctx.t->tunnels.Get(nh.tunnel)) a = t->src6.data();
   }
-  if (std::memcmp(a, kZero, 16) == 0) a = s.any6.data();
-  return std::memcmp(a, kZero, 16) == 0 ? nullptr : a;
+  if (IsUnspecified6(a)) a = s.any6.data();
+  return IsUnspecified6(a) ? nullptr : a;
 }
 
 // A packet the gateway originates, routed: out a port or into a tunnel, TTL untouched.

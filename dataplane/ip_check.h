@@ -72,6 +72,11 @@ inline bool CheckIpv6(Ctx& ctx, rte_mbuf* m) noexcept {
   return true;
 }
 
+inline bool IsUnspecified6(const uint8_t* a) noexcept {
+  static constexpr uint8_t kZero[16] = {};
+  return std::memcmp(a, kZero, 16) == 0;
+}
+
 // Destinations a router never forwards and the gateway does not serve: IPv4 multicast, limited
 // broadcast and 0.0.0.0; IPv6 multicast, link-local and unspecified.
 inline bool IsNotUnicast4(uint32_t dst_be) noexcept {
@@ -81,8 +86,7 @@ inline bool IsNotUnicast4(uint32_t dst_be) noexcept {
 inline bool IsNotUnicast6(const uint8_t* d) noexcept {
   if (d[0] == 0xff) return true;                       // ff00::/8
   if (d[0] == 0xfe && (d[1] & 0xc0) == 0x80) return true;  // fe80::/10
-  static constexpr uint8_t kZero[16] = {};
-  return std::memcmp(d, kZero, 16) == 0;
+  return IsUnspecified6(d);
 }
 
 }  // namespace gw::dp

@@ -21,8 +21,10 @@ namespace gw::dp {
 
 // ICMP errors (icmp.h, reached through the include at the end of this file): they need the output
 // stages, and the output stages send them.
-inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint16_t mtu) noexcept;
-inline uint16_t IcmpError6(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code, uint32_t mtu) noexcept;
+inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code,
+                           uint16_t mtu) noexcept;
+inline uint16_t IcmpError6(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code,
+                           uint32_t mtu) noexcept;
 
 // TTL is the high byte of the TTL/protocol word: the word drops by 0x0100 (TTL > 0, so nothing
 // borrows from the protocol). One load and one store of the word: storing the byte and loading
