@@ -35,37 +35,6 @@ for tool in dpdk-testpmd taskset; do
   command -v "$tool" >/dev/null || { echo "perf.sh: $tool missing: scripts/install-deps.sh" >&2; exit 1; }
 done
 
-work="$(mktemp -d /tmp/gatewayd-perf.XXXXXX)"
-runner=""
-cleanup() {
-  trap - EXIT INT TERM
-  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
-    kill -TERM "$runner" 2>/dev/null || true
-    wait "$runner" 2>/dev/null || true
-  fi
-  # Last resort, if the runner died without stopping its children: every DPDK process it
-  # started is listed with its file prefix; check both before killing a pid.
-  if [ -f "$work/pids" ]; then
-    while read -r pid prefix; do
-      if tr "\0" " " 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "--file-prefix $prefix "; then
-        kill -CONT "$pid" 2>/dev/null || true
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
-      rm -rf "/var/run/dpdk/$prefix"
-    done <"$work/pids"
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-# The runner and its helpers stay on CPU 0 (the main lcore's), off the worker's CPU 1.
-taskset -c 0 "$py" "$root/scripts/perf/runner.py" --root "$root" --work "$work" \
-  ${args[@]+"${args[@]}"} &
-runner=$!
-rc=0
-wait "$runner" || rc=$?
-# A Ctrl-C interrupts `wait`: let the runner finish stopping its children.
-while kill -0 "$runner" 2>/dev/null; do wait "$runner" || rc=$?; done
-runner=""
-exit "$rc"
+# shellcheck source=perf/launch.sh
+. "$root/scripts/perf/launch.sh"
+run_rig perf "$root/scripts/perf/runner.py" ${args[@]+"${args[@]}"}

@@ -53,22 +53,14 @@ def main():
     try:
         confs = {}
         for name in names:
-            info = gen_workload.info(name)
-            tset = info["tunnel_set"]
-            if tset not in confs:
-                confs[tset] = os.path.join(a.work, "config-%s.conf" % tset)
-                with open(confs[tset], "w") as f:
-                    for line in gen_workload.config_lines(info["tunnels"]):
-                        f.write(line + "\n")
-            pcap = os.path.join(a.work, name + ".pcap")
-            gen_workload.write_pcap(pcap, gen_workload.frames(name))
+            info, pcap, conf = runner.prepare_workload(a.work, name, confs)
             log("== %s" % name)
             gws = {}
             try:
                 for lab, b in zip(labels, a.binaries):
                     a.gatewayd, *extra = b.split(",")
                     binfo = dict(info, gatewayd_flags=info["gatewayd_flags"] + extra)
-                    gw, tel, _ = runner.start_gatewayd(rig, binfo, pcap, confs[tset])
+                    gw, tel, _ = runner.start_gatewayd(rig, binfo, pcap, conf)
                     gw.pause()
                     gws[lab] = (gw, tel)
                 res = {lab: [] for lab in labels}

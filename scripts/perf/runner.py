@@ -52,6 +52,21 @@ def log(msg):
     print(msg, flush=True)
 
 
+def prepare_workload(work, name, confs):
+    """Writes workload `name`'s pcap and (once per tunnel set, remembered in `confs`) its gatewayd
+    config into `work`; returns (info, pcap path, config path)."""
+    info = gen_workload.info(name)
+    tset = info["tunnel_set"]
+    if tset not in confs:
+        confs[tset] = os.path.join(work, "config-%s.conf" % tset)
+        with open(confs[tset], "w") as f:
+            for line in gen_workload.config_lines(info["tunnels"]):
+                f.write(line + "\n")
+    pcap = os.path.join(work, name + ".pcap")
+    gen_workload.write_pcap(pcap, gen_workload.frames(name))
+    return info, pcap, confs[tset]
+
+
 def hugepages_usable(mem_mb):
     """True if hugetlbfs is mounted and has mem_mb (+256) MiB free in default-size pages."""
     try:
@@ -563,17 +578,9 @@ def main():
         log("perf.sh: measuring %s (%s)" % (a.gatewayd, a.source))
         confs = {}
         for name in names:
-            info = gen_workload.info(name)
-            tset = info["tunnel_set"]
-            if tset not in confs:
-                confs[tset] = os.path.join(a.work, "config-%s.conf" % tset)
-                with open(confs[tset], "w") as f:
-                    for line in gen_workload.config_lines(info["tunnels"]):
-                        f.write(line + "\n")
-            pcap = os.path.join(a.work, name + ".pcap")
-            gen_workload.write_pcap(pcap, gen_workload.frames(name))
+            info, pcap, conf = prepare_workload(a.work, name, confs)
             try:
-                results[name] = run_workload(rig, name, info, pcap, confs[tset])
+                results[name] = run_workload(rig, name, info, pcap, conf)
             except RuntimeError as e:
                 log("   !! %s failed: %s" % (name, e))
                 results[name] = {"error": str(e)}
