@@ -120,21 +120,13 @@ int Worker::Run() {
   const uint16_t burst = std::min(opts_.burst, kMaxBurst);
   rte_mbuf* pkts[kMaxBurst];
   BurstHints hints;
+  // The worker's context; the table snapshots and cache generations in it are taken anew after
+  // every receive (below), so each burst routes with the tables as they were when it was
+  // received, and whatever it looked at stays valid until the quiescent state ending the loop.
+  Ctx ctx{&t_, nullptr, nullptr, &counters_, 0, neigh_cache_.get(), 0, peer_cache_.get(), 0, &io_};
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
-    // Each burst routes with the tables as they were when it was received; whatever it looked at
-    // stays valid until the quiescent state at the end of the loop.
-    Ctx ctx{&t_,
-            t_.route4.Reader(),
-            t_.route6.Reader(),
-            &counters_,
-            ip_id_,
-            neigh_cache_.get(),
-            t_.neigh_gen.load(std::memory_order_acquire),
-            peer_cache_.get(),
-            t_.peer_gen.load(std::memory_order_acquire),
-            &io_};
     uint32_t got = 0;
     for (const RxQueue& q : rxqs_) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
@@ -170,7 +162,6 @@ int Worker::Run() {
       }
       Bump(counters_.processed, n);
     }
-    ip_id_ = ctx.ip_id;
     if (!rte_ring_empty(inbox_)) [[unlikely]]
       DrainInbox();
     if (start >= next_expire_ || death_row_->cnt != 0) [[unlikely]]

@@ -78,7 +78,6 @@ class Worker {
   LcoreCounters counters_;
   std::vector<uint16_t> tx_ports_;  // ports that have a TX buffer
   std::array<rte_eth_dev_tx_buffer*, RTE_MAX_ETHPORTS> txb_{};
-  uint16_t ip_id_ = 0;
   std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
   std::unique_ptr<PeerCacheEntry[]> peer_cache_;
   rte_ring* inbox_ = nullptr;
