@@ -791,6 +791,23 @@ def t_neigh_learned():
     gw.stop()
 
 
+@test("gatewayd: a bad flag value stops startup with one line naming the flag")
+def t_bad_flags():
+    cases = [
+        ("--burst=0", "gatewayd: --burst must be 1..512"),
+        ("--neigh_probes=0", "gatewayd: --neigh_probes must be at least 1"),
+        ("--neigh_retrans_ms=0", "gatewayd: --neigh_retrans_ms must be at least 1"),
+        ("--slowpath_tick_ms=0", "gatewayd: --slowpath_tick_ms must be 1..1000"),
+        ("--slowpath_tick_ms=1001", "gatewayd: --slowpath_tick_ms must be 1..1000"),
+        ("--burst_prefetch=maybe", "gatewayd: --burst_prefetch must be on, off or auto"),
+    ]
+    for flag, want in cases:
+        rc, err = Gatewayd("badflag", flags=[flag]).run_to_exit()
+        check(rc == 1, f"gatewayd {flag}: exit status {rc}, want 1\nstderr:\n{err}")
+        lines = [l for l in err.splitlines() if l.startswith("gatewayd:")]
+        check_eq(lines, [want], f"gatewayd {flag}: its error line")
+
+
 # =========================================================================== 2. error paths
 
 ERROR_FIXTURE = """\
