@@ -168,12 +168,15 @@ uint32_t Gateway::Desired(const IpPrefix& p) const {
 absl::Status Gateway::ApplyFib(const std::vector<FibOp>& ops) {
   std::vector<dp::Route4Table::Op> v4;
   std::vector<dp::Route6Table::Op> v6;
+  // What the tables store: routes into a tunnel without a gateway carry the tunnel (FibValue).
+  // The records behind o.nh and o.prev cannot change here: a route still holds each of them.
+  auto value = [this](uint32_t id) { return dp::FibValue(id, t_.nexthops.Get(id)); };
   for (const FibOp& o : ops) {
     if (o.nh == o.prev) continue;
     if (o.prefix.addr.family == 4) {
-      v4.push_back({o.prefix.addr.v4_host(), o.prefix.len, o.nh, o.prev});
+      v4.push_back({o.prefix.addr.v4_host(), o.prefix.len, value(o.nh), value(o.prev)});
     } else {
-      v6.push_back({o.prefix.addr.b, o.prefix.len, o.nh, o.prev});
+      v6.push_back({o.prefix.addr.b, o.prefix.len, value(o.nh), value(o.prev)});
     }
   }
   if (absl::Status s = t_.route4.Apply(v4); !s.ok()) return s;

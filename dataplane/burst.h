@@ -4,11 +4,12 @@
 //   Leaves: the packets untouched; per packet, the next hops of its IPv4 destination and, for
 //   IPIP, of the inner destination, from one bulk FIB lookup for the burst (BurstHints), which
 //   the walk takes instead of its own lookups (RouteLookup4, through Ctx::hint). With
-//   `prefetch`, the records each walk is going to read are also
-//   loaded, stage by stage across the burst, so that their cache misses overlap instead of
-//   forming one dependent chain per packet: next hop → tunnel slot and this worker's counters →
-//   tunnel record; for packets to a local address, the peer lookups the cache misses are made
-//   in bulk and the answers put in the worker's peer cache.
+//   `prefetch`, the lines each walk is going to read are also loaded across the burst, so that
+//   their cache misses overlap instead of forming one dependent chain per packet: for a route
+//   into a tunnel (the route answer names it) the tunnel's fast fields and this worker's
+//   counters; for other routes the next-hop record; for packets to a local address, the peer
+//   lookups the cache misses are made in bulk, the answers put in the worker's peer cache, and
+//   their tunnels' lines loaded.
 //   Decides nothing and drops nothing: the walk makes every check itself, with the same snapshot,
 //   and a hint is only taken for the destination it was looked up for.
 // Worth it with tables far beyond the caches (1M tunnels: ×4–5); with a handful of tunnels the
@@ -36,16 +37,15 @@ struct PeerBatch {
   uint32_t n = 0;
 };
 
-// Loads the tunnel slot and this worker's counters of tunnel `id`.
+// Loads the fast fields and this worker's counters of tunnel `id`.
 inline void PrefetchTunnel(const Ctx& ctx, uint32_t id) noexcept {
-  ctx.t->tunnels.PrefetchSlot(id);
+  ctx.t->tunnels.Prefetch(id);
   rte_prefetch0(&ctx.c->tunnels[id]);
 }
 
 // The misses of the peer cache, looked up in one call; the answers go into the cache (as
 // LookupPeer would put them), and their tunnels are prefetched. Not found: left to the walk.
-inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b, uint32_t* tunnel_ids,
-                            uint32_t* n_tunnels) noexcept {
+inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b) noexcept {
   if (b.n == 0) return;
   uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
   const uint64_t hits = ctx.t->peers.LookupBulk(b.key_ptrs, b.n, ids);
@@ -55,7 +55,6 @@ inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b, uint32_t* tunnel_ids,
     if (b.slot[j] != nullptr)
       *b.slot[j] = PeerCacheEntry{ctx.peer_gen, b.keys[j].remote_be, b.keys[j].local_be, id};
     PrefetchTunnel(ctx, id);
-    tunnel_ids[(*n_tunnels)++] = id;
   }
   b.n = 0;
 }
@@ -98,25 +97,23 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
     hints[idx[j]].nh[1] = static_cast<uint32_t>(ids[j]);
   if (!prefetch) return;
 
-  // 1. The next-hop records (28 bytes: some straddle two lines).
-  for (uint16_t j = 0; j < k; ++j) {
-    const auto* rec = reinterpret_cast<const char*>(&ctx.t->nexthops.Get(hints[idx[j]].nh[0]));
-    rte_prefetch0(rec);
-    rte_prefetch0(rec + sizeof(NextHop) - 1);
-  }
-  // 2. Per packet, what its walk reads next: a tunnel's slot and counters; for IPIP / 6in4 to a
-  // local address, the peer (cache, else one bulk hash lookup per 64 misses).
-  uint32_t tunnel_ids[kChunk];
-  uint32_t n_tunnels = 0;
+  // 1. Per packet, what its walk reads next. A route into a tunnel names the tunnel: its fast
+  // fields and this worker's counters, at once. For IPIP / 6in4 to a local address: the peer
+  // (cache, else one bulk hash lookup per 64 misses), then the same. Other next hops: their
+  // record (28 bytes: some straddle two lines).
   PeerBatch batch;
   for (uint16_t j = 0; j < k; ++j) {
-    const NextHop& h = ctx.t->nexthops.Get(hints[idx[j]].nh[0]);
-    if (h.kind == NhKind::kTunnel) {
-      PrefetchTunnel(ctx, h.tunnel);
-      tunnel_ids[n_tunnels++] = h.tunnel;
+    const uint32_t v = hints[idx[j]].nh[0];
+    if (IsFibTunnel(v)) {
+      PrefetchTunnel(ctx, FibTunnelId(v));
       continue;
     }
-    if (h.kind != NhKind::kLocal) continue;
+    if (v != kNhLocal) {
+      const auto* rec = reinterpret_cast<const char*>(ctx.t->nexthops.Record(v));
+      rte_prefetch0(rec);
+      rte_prefetch0(rec + sizeof(NextHop) - 1);
+      continue;
+    }
     const auto* o = rte_pktmbuf_mtod_offset(pkts[idx[j]], const rte_ipv4_hdr*,
                                             sizeof(rte_ether_hdr));
     if ((o->next_proto_id != IPPROTO_IPIP && o->next_proto_id != IPPROTO_IPV6) ||
@@ -127,7 +124,6 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
       e = &ctx.peer_cache[CacheSlot(o->src_addr, o->dst_addr, kPeerCacheBits)];
       if (e->gen == ctx.peer_gen && e->remote_be == o->src_addr && e->local_be == o->dst_addr) {
         PrefetchTunnel(ctx, e->tunnel);
-        tunnel_ids[n_tunnels++] = e->tunnel;
         continue;
       }
     }
@@ -135,12 +131,7 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
     batch.key_ptrs[batch.n] = &batch.keys[batch.n];
     batch.slot[batch.n++] = e;
   }
-  LookupPeersBulk(ctx, batch, tunnel_ids, &n_tunnels);
-  // 3. The tunnel records (their hot fields are in the first line).
-  for (uint32_t j = 0; j < n_tunnels; ++j) {
-    const TunnelRec* rec = ctx.t->tunnels.Get(tunnel_ids[j]);
-    if (rec != nullptr) rte_prefetch0(rec);
-  }
+  LookupPeersBulk(ctx, batch);
 }
 
 inline void StageBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, BurstHints* h,

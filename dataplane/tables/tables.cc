@@ -31,7 +31,9 @@ void Tables::PublishSources(std::unique_ptr<SourceAddrs> s) {
 
 absl::StatusOr<std::unique_ptr<Tables>> Tables::Create(const TableSizes& s) {
   if (s.nexthops < 2) return absl::InvalidArgumentError("--nexthops must be at least 2");
-  if (s.nexthops > (1u << 30)) return absl::InvalidArgumentError("--nexthops is at most 2^30");
+  if (s.nexthops > kFibMaxId + 1)
+    return absl::InvalidArgumentError("--nexthops is at most 2^30");
+  if (s.tunnels > kFibMaxId + 1) return absl::InvalidArgumentError("--tunnels is at most 2^30");
   std::unique_ptr<Tables> t(new Tables(s));
   auto why = [](const char* what) {
     return absl::ResourceExhaustedError(absl::StrCat(

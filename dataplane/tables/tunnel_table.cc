@@ -14,18 +14,41 @@ void TunnelRec::BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos
   tmpl.dst_addr = remote_be;
   // Per packet the encap adds total length, TOS/ECN, TTL, protocol and (remote any) the
   // destination to this sum; everything else is fixed here.
-  static_assert(sizeof(tmpl_words) == sizeof(tmpl));
-  std::memcpy(tmpl_words, &tmpl, sizeof(tmpl));
   uint32_t sum = 0;
-  for (uint16_t w : tmpl_words) sum += w;
+  for (int i = 0; i < 10; ++i) sum += TmplWord(i);
   tmpl_sum = sum;
 }
 
 TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
     : rcu_(rcu),
       capacity_(capacity),
-      slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)) {
-  for (uint32_t i = 0; i < capacity; ++i) slots_[i].store(nullptr, std::memory_order_relaxed);
+      slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)),
+      fast_(std::make_unique<FastSlot[]>(capacity)) {
+  TunnelFast free_id;
+  free_id.present = false;
+  for (uint32_t i = 0; i < capacity; ++i) {
+    slots_[i].store(nullptr, std::memory_order_relaxed);
+    std::memcpy(fast_[i].w, &free_id, sizeof(free_id));
+  }
+}
+
+bool TunnelTable::ReadPublished(uint32_t id, TunnelFast* out) const noexcept {
+  const TunnelRec* r = Get(id);
+  if (r == nullptr) return false;
+  *out = *r;
+  return true;
+}
+
+void TunnelTable::WriteFast(uint32_t id, const TunnelFast& f) {
+  FastSlot& s = fast_[id];
+  const uint32_t seq = s.seq.load(std::memory_order_relaxed);
+  s.seq.store(seq + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
+  uint64_t w[kFastWords] = {};
+  std::memcpy(w, &f, sizeof(f));
+  for (size_t i = 0; i < kFastWords; ++i)
+    std::atomic_ref<uint64_t>(s.w[i]).store(w[i], std::memory_order_relaxed);
+  s.seq.store(seq + 2, std::memory_order_release);
 }
 
 TunnelTable::~TunnelTable() {
@@ -35,11 +58,15 @@ TunnelTable::~TunnelTable() {
 
 void TunnelTable::Publish(std::unique_ptr<TunnelRec> rec) {
   const uint32_t id = rec->id;
+  WriteFast(id, *rec);
   const TunnelRec* old = slots_[id].exchange(rec.release(), std::memory_order_acq_rel);
   if (old != nullptr) retired_.push_back({old, rcu_.Start()});
 }
 
 void TunnelTable::Remove(uint32_t id) {
+  TunnelFast free_id;
+  free_id.present = false;
+  WriteFast(id, free_id);
   const TunnelRec* old = slots_[id].exchange(nullptr, std::memory_order_acq_rel);
   if (old != nullptr) retired_.push_back({old, rcu_.Start()});
 }

@@ -3,11 +3,19 @@
 // summed, so encap copies 20 bytes and patches a few fields. A change publishes a new record with
 // one atomic pointer store and frees the old one after a grace period: a packet sees the old
 // tunnel or the new one, never a mix.
+//
+// The walk reads the part it needs (TunnelFast) from a second array, one cache line per id under a
+// sequence counter, so that it goes from the tunnel id to the fields in one memory access instead
+// of two dependent ones (slot, then record): with 1M tunnels both are cache misses. The control
+// thread is the only writer: it makes the counter odd, writes the line, makes it even. A reader
+// copies the line between two reads of the counter; if a write was under way it takes the
+// published record instead (Read), so it never waits for the writer and never sees a mix.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -20,11 +28,11 @@ inline constexpr uint8_t kCarryIpv4 = 1;  // protocol 4
 inline constexpr uint8_t kCarryIpv6 = 2;  // protocol 41
 inline constexpr uint16_t kNoPort = 0xffff;
 
-struct alignas(64) TunnelRec {
+// What the walk reads of a tunnel (encap and decap): 36 bytes, kept in one cache line per tunnel
+// (TunnelTable::Read).
+struct TunnelFast {
   rte_ipv4_hdr tmpl{};       // version/IHL, fixed TOS (DSCP), DF, fixed TTL, src, dst (0: any)
-  uint16_t tmpl_words[10]{};  // tmpl as 16-bit words, for the checksum patch
-  uint32_t tmpl_sum = 0;     // one's complement sum of tmpl_words
-  uint32_t id = 0;           // tunnel id (index in the table, in the counters)
+  uint32_t tmpl_sum = 0;     // one's complement sum of tmpl's 16-bit words
   uint16_t mtu = 1480;       // tunnel MTU: largest inner packet
   uint16_t bound_port = kNoPort;  // `dev portN`: the underlay must leave through this port
   uint8_t carries = 0;       // kCarryIpv4 | kCarryIpv6
@@ -33,6 +41,18 @@ struct alignas(64) TunnelRec {
   bool pmtudisc = true;      // DF set; else DF copied from an IPv4 inner
   bool up = false;
   bool remote_any = false;
+  bool present = true;       // false: a free id (only in TunnelTable's fast copies)
+
+  // tmpl's 16-bit word i, as it sits in memory.
+  uint16_t TmplWord(int i) const noexcept {
+    uint16_t w;
+    std::memcpy(&w, reinterpret_cast<const uint8_t*>(&tmpl) + 2 * i, sizeof(w));
+    return w;
+  }
+};
+
+struct TunnelRec : TunnelFast {
+  uint32_t id = 0;  // tunnel id (index in the table, in the counters)
   // The tunnel's first IPv4 / IPv6 address (0: none): source of ICMP errors sent through it.
   uint32_t src4_be = 0;
   std::array<uint8_t, 16> src6{};
@@ -52,8 +72,21 @@ class TunnelTable {
   const TunnelRec* Get(uint32_t id) const noexcept {
     return slots_[id].load(std::memory_order_acquire);
   }
-  // Reader: starts loading the slot of `id` (the burst stage, burst.h).
-  void PrefetchSlot(uint32_t id) const noexcept { rte_prefetch0(&slots_[id]); }
+  // Reader: tunnel `id`'s fast fields, copied into *out; false for a free id.
+  [[gnu::always_inline]] bool Read(uint32_t id, TunnelFast* out) const noexcept {
+    const FastSlot& s = fast_[id];
+    const uint32_t before = s.seq.load(std::memory_order_acquire);
+    uint64_t w[kFastWords];
+    for (size_t i = 0; i < kFastWords; ++i)
+      w[i] = std::atomic_ref<uint64_t>(const_cast<uint64_t&>(s.w[i])).load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if ((before & 1) != 0 || s.seq.load(std::memory_order_relaxed) != before) [[unlikely]]
+      return ReadPublished(id, out);
+    std::memcpy(static_cast<void*>(out), w, sizeof(TunnelFast));
+    return out->present;
+  }
+  // Reader: starts loading the fast fields of `id` (the burst stage, burst.h).
+  void Prefetch(uint32_t id) const noexcept { rte_prefetch0(&fast_[id]); }
 
   // Writer (control thread): publish `rec` at rec->id (new or replacing), retire what was there.
   void Publish(std::unique_ptr<TunnelRec> rec);
@@ -65,9 +98,22 @@ class TunnelTable {
   void Barrier();
 
  private:
+  static constexpr size_t kFastWords = (sizeof(TunnelFast) + 7) / 8;
+  struct alignas(64) FastSlot {
+    std::atomic<uint32_t> seq{0};  // odd: being written
+    uint64_t w[kFastWords];        // a TunnelFast
+  };
+  static_assert(sizeof(FastSlot) == 64);
+
+  // A write was under way: the record it is publishing, or the one before it.
+  [[gnu::cold]] bool ReadPublished(uint32_t id, TunnelFast* out) const noexcept;
+  // Writer: the fast copy of `id`.
+  void WriteFast(uint32_t id, const TunnelFast& f);
+
   const Rcu& rcu_;
   uint32_t capacity_;
   std::unique_ptr<std::atomic<const TunnelRec*>[]> slots_;
+  std::unique_ptr<FastSlot[]> fast_;
   struct Retired {
     const TunnelRec* rec;
     uint64_t token;

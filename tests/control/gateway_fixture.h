@@ -132,8 +132,8 @@ class GatewayFixture : public ::testing::Test {
     rte_fib6_lookup_bulk(tables_->route6.Reader(), ip, &nh, 1);
     return static_cast<uint32_t>(nh);
   }
-  const dp::NextHop& Nh4(const char* addr) const { return tables_->nexthops.Get(NhId4(addr)); }
-  const dp::NextHop& Nh6(const char* addr) const { return tables_->nexthops.Get(NhId6(addr)); }
+  dp::NextHop Nh4(const char* addr) const { return tables_->nexthops.Get(NhId4(addr)); }
+  dp::NextHop Nh6(const char* addr) const { return tables_->nexthops.Get(NhId6(addr)); }
 
   std::optional<uint64_t> Peer(uint32_t remote_be, uint32_t local_be) const {
     dp::PeerKey k{remote_be, local_be};

@@ -98,6 +98,38 @@ TEST_F(GatewayTest, SeedPeerAddressRoutesOnlyThePeerIntoTheTunnel) {
   EXPECT_EQ(gw_->route_count(), 1u);
 }
 
+// A route into a tunnel without a gateway stores the tunnel itself (kFibTunnel | id), so the
+// walk needs no next-hop record; one with a gateway (`remote any` ... via) keeps a next-hop id.
+TEST_F(GatewayTest, RoutesIntoATunnelCarryTheTunnelUnlessTheyHaveAGateway) {
+  ASSERT_TRUE(Config({
+      "tunnel add t0 remote 10.65.132.188 local 10.65.132.187",
+      "tunnel add tany mode ipip remote any local 10.65.132.187",
+      "addr add 10.65.132.187/24 dev port0",
+      "route add 10.10.200.0/24 dev t0",
+      "route add 2001:db8:99::/48 dev t0",
+      "route add 10.10.201.0/24 dev tany via 10.65.132.199",
+  }));
+  const uint32_t t0 = GwTunnel("t0")->id;
+  const uint32_t tany = GwTunnel("tany")->id;
+  EXPECT_EQ(NhId4("10.10.200.1"), dp::kFibTunnel | t0);
+  EXPECT_EQ(NhId6("2001:db8:99::1"), dp::kFibTunnel | t0);
+  const uint32_t via = NhId4("10.10.201.1");
+  EXPECT_FALSE(dp::IsFibTunnel(via));
+  const dp::NextHop n = Nh4("10.10.201.1");
+  EXPECT_EQ(n.kind, NhKind::kTunnel);
+  EXPECT_EQ(n.tunnel, tany);
+  EXPECT_EQ(n.gw_family, 4);
+  EXPECT_EQ(n.gw4_be, Be4("10.65.132.199"));
+  // Replaced by a port route and back: both values follow.
+  ASSERT_TRUE(Config({"route replace 10.10.200.0/24 via 10.65.132.1"}));
+  EXPECT_FALSE(dp::IsFibTunnel(NhId4("10.10.200.1")));
+  EXPECT_EQ(Nh4("10.10.200.1").kind, NhKind::kPort);
+  ASSERT_TRUE(Config({"route replace 10.10.200.0/24 dev t0"}));
+  EXPECT_EQ(NhId4("10.10.200.1"), dp::kFibTunnel | t0);
+  ASSERT_TRUE(Config({"route del 10.10.200.0/24 dev t0"}));
+  EXPECT_EQ(NhId4("10.10.200.1"), kNhNone);
+}
+
 TEST_F(GatewayTest, AddrAddPeerPrefixRoutesThePeerNetwork) {
   ASSERT_TRUE(Config({
       "tunnel add tun1 remote 10.65.132.188 local 10.65.132.187",
