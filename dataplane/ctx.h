@@ -25,6 +25,22 @@ struct RouteHint {
 };
 inline constexpr RouteHint kNoRouteHint{};
 
+// How the last packet of this burst encapsulated into a tunnel left (Encap): the tunnel's fields,
+// the outer destination, the egress port, its next hop's MAC and the size limit. The next packet
+// into the same tunnel reuses them instead of resolving the tunnel, its underlay and the
+// neighbour again. Only for tunnels with a fixed remote (the outer destination does not depend
+// on the packet), and only for the rest of one burst: it was resolved under the burst's
+// snapshots, as its packets are.
+struct TunnelMemo {
+  static constexpr uint32_t kNone = ~0u;
+  uint32_t id = kNone;
+  uint32_t outer_dst = 0;
+  uint64_t mac = 0;
+  uint16_t port = 0;
+  uint16_t limit = 0;
+  TunnelView tun{};
+};
+
 struct Ctx {
   const Tables* t;
   rte_fib* fib4;   // this burst's snapshot of the IPv4 routes
@@ -43,6 +59,7 @@ struct Ctx {
   // are mostly the same few); 0: none. Reset with each new fib4 snapshot.
   uint32_t under_dst_be = 0;
   uint32_t under_nh = 0;
+  TunnelMemo tunnel_memo{};  // (reset with under_dst_be)
 };
 
 // Whether a packet travels on (forwarded: this hop takes one TTL) or starts here (originated by

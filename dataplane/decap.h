@@ -28,14 +28,14 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
   uint64_t id;
   if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
     return Dropped(ctx, Drop::unknown_peer), 0;
-  TunnelFast tun;
+  TunnelView tun;
   if (!ctx.t->tunnels.Read(static_cast<uint32_t>(id), &tun)) [[unlikely]]
     return Dropped(ctx, Drop::unknown_peer), 0;
-  if (!tun.up) [[unlikely]]
+  if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;
   const uint8_t proto = o->next_proto_id;
   const uint8_t carry = proto == IPPROTO_IPIP ? kCarryIpv4 : kCarryIpv6;
-  if (!(tun.carries & carry)) [[unlikely]]
+  if (!(tun.carries() & carry)) [[unlikely]]
     return Dropped(ctx, Drop::mode_mismatch), 0;
   const uint8_t outer_ecn = o->type_of_service & kEcnMask;
 

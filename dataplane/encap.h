@@ -49,7 +49,7 @@ struct Inner {
        n = rte_rib_lookup_parent(n)) {
     uint64_t id;
     rte_rib_get_nh(n, &id);
-    const NextHop nh = ctx.t->nexthops.Get(static_cast<uint32_t>(id));
+    const NextHop& nh = *ctx.t->nexthops.Record(static_cast<uint32_t>(id));
     if (nh.kind == NhKind::kPort && nh.port == port) return nh;
   }
   NextHop onlink;
@@ -67,29 +67,28 @@ inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
 // `id` is the tunnel's id as the caller has it (the route's): its counter line is loaded
 // without waiting for the tunnel's fields.
 [[gnu::always_inline]] inline void EncapBuild(Ctx& ctx, rte_mbuf* m, uint32_t id,
-                                              const TunnelFast& tun, const Inner& in,
+                                              const TunnelView& tun, const Inner& in,
                                               uint32_t outer_dst, uint8_t inner_ttl) noexcept {
   const uint32_t inner_len = m->pkt_len;
   // The header's words are computed as values (word i as it sits in memory, native order), the
   // checksum is taken from them, and then they are stored: reading back what was just written
   // byte by byte would wait for the stores (no store-to-load forwarding into a wider load).
-  const rte_ipv4_hdr& t = tun.tmpl;
   const uint16_t tw[10] = {tun.TmplWord(0), tun.TmplWord(1), tun.TmplWord(2), tun.TmplWord(3),
                            tun.TmplWord(4), tun.TmplWord(5), tun.TmplWord(6), tun.TmplWord(7),
                            tun.TmplWord(8), tun.TmplWord(9)};
-  const uint8_t tos = tun.tos_inherit ? in.tos : (t.type_of_service | (in.tos & 0x03));
-  const uint16_t w0 = HeaderWord(t.version_ihl, tos);
+  const uint8_t tos = tun.tos_inherit() ? in.tos : (tun.tmpl_tos() | (in.tos & 0x03));
+  const uint16_t w0 = HeaderWord(tun.version_ihl(), tos);
   const uint16_t w1 = rte_cpu_to_be_16(static_cast<uint16_t>(inner_len + sizeof(rte_ipv4_hdr)));
-  const uint16_t w3 = tun.pmtudisc ? tw[3] : in.df_be;
+  const uint16_t w3 = tun.pmtudisc() ? tw[3] : in.df_be;
   // RFC 6864 lets an atomic (DF) datagram carry any id: we send 0 and number only the ones that
   // may be fragmented. (Linux's iptunnel_xmit numbers every outer header.)
   const uint16_t w2 = w3 == 0 ? rte_cpu_to_be_16(ctx.ip_id++) : tw[2];
-  const uint16_t w4 = HeaderWord(tun.ttl == 0 ? inner_ttl : t.time_to_live, in.proto);
+  const uint16_t w4 = HeaderWord(tun.ttl() == 0 ? inner_ttl : tun.tmpl_ttl(), in.proto);
 
   // Checksum: the template's sum plus what this packet added to fields that are zero (or hold
   // fewer bits) in the template. One's complement sums do not care about byte order (RFC 1071),
   // and the two halves of the destination, whichever is which, are its words 8 and 9.
-  uint32_t sum = tun.tmpl_sum;
+  uint32_t sum = tun.tmpl_sum();
   sum += static_cast<uint32_t>(w0 - tw[0]);  // TOS / ECN
   sum += w1 + w2;                            // total length, id
   sum += static_cast<uint32_t>(w3 - tw[3]);  // DF copied from the inner
@@ -103,7 +102,8 @@ inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
   o[3] = w3;
   o[4] = w4;
   o[5] = static_cast<uint16_t>(~FoldSum(sum));
-  std::memcpy(&o[6], &t.src_addr, sizeof(uint32_t));
+  const uint32_t src = tun.src_be();
+  std::memcpy(&o[6], &src, sizeof(uint32_t));
   std::memcpy(&o[8], &outer_dst, sizeof(uint32_t));
 
   TunnelCounters& tc = ctx.c->tunnels[id];
@@ -123,7 +123,7 @@ inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
 
 // The inner packet is over the tunnel's limit (see the header comment).
 [[gnu::cold]] inline uint16_t EncapTooBig(Ctx& ctx, rte_mbuf* m, uint32_t id,
-                                          const TunnelFast& tun, const Inner& in, uint32_t outer_dst,
+                                          const TunnelView& tun, const Inner& in, uint32_t outer_dst,
                                           const PortState& port, uint16_t port_id,
                                           uint32_t next_be, uint16_t limit, Hop hop) noexcept {
   if (in.carry == kCarryIpv6) {
@@ -150,26 +150,51 @@ inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
   return kConsumed;
 }
 
-inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in,
+// The router hop, on the inner header: returns the inner TTL / hop limit as it leaves.
+[[gnu::always_inline]] inline uint8_t InnerHop(rte_mbuf* m, const Inner& in, Hop hop) noexcept {
+  if (in.carry == kCarryIpv4) {
+    auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
+    return hop == Hop::kForward ? DecrementTtl4(ip) : ip->time_to_live;
+  }
+  auto* ip6 = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
+  if (hop == Hop::kForward) --ip6->hop_limits;
+  return ip6->hop_limits;
+}
+
+// Into tunnel `tunnel`; `via_be`: the route's IPv4 gateway (for `remote any`), 0 for none.
+inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, const Inner& in,
                       Hop hop = Hop::kForward) noexcept {
-  TunnelFast tun;
-  if (!ctx.t->tunnels.Read(nh.tunnel, &tun)) [[unlikely]]
+  // The same tunnel as the burst's last packet into one: as that packet left (TunnelMemo).
+  const TunnelMemo& memo = ctx.tunnel_memo;
+  if (tunnel == memo.id && (memo.tun.carries() & in.carry) && m->pkt_len <= memo.limit &&
+      rte_pktmbuf_headroom(m) >= sizeof(rte_ipv4_hdr) + sizeof(rte_ether_hdr)) [[likely]] {
+    EncapBuild(ctx, m, tunnel, memo.tun, in, memo.outer_dst, InnerHop(m, in, hop));
+    WriteEthernet(m, ctx.t->ports[memo.port], memo.mac, RTE_ETHER_TYPE_IPV4);
+    return memo.port;
+  }
+
+  TunnelView tun;
+  if (!ctx.t->tunnels.Read(tunnel, &tun)) [[unlikely]]
     return Dropped(ctx, Drop::no_route);  // deleted under us: its routes are going too
-  if (!tun.up) [[unlikely]]
+  if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down);
-  if (!(tun.carries & in.carry)) [[unlikely]]
+  if (!(tun.carries() & in.carry)) [[unlikely]]
     return Dropped(ctx, Drop::mode_mismatch);
 
-  uint32_t outer_dst = tun.tmpl.dst_addr;
-  if (tun.remote_any) outer_dst = nh.gw_family == 4 ? nh.gw4_be : in.dst_be;
+  uint32_t outer_dst = tun.dst_be();
+  if (tun.remote_any()) outer_dst = via_be != 0 ? via_be : in.dst_be;
   if (outer_dst == 0) [[unlikely]]
     return Dropped(ctx, Drop::no_route);
 
   // The underlay: the outer destination must leave through a port, not another tunnel.
-  NextHop u = ctx.t->nexthops.Get(UnderlayLookup4(ctx, outer_dst));
-  if (tun.bound_port != kNoPort && (u.kind != NhKind::kPort || u.port != tun.bound_port))
-      [[unlikely]]
-    u = UnderlayOnPort(ctx, outer_dst, tun.bound_port);
+  const NextHop* up = ctx.t->nexthops.Record(UnderlayLookup4(ctx, outer_dst));
+  NextHop bound;
+  if (tun.bound_port() != kNoPort && (up->kind != NhKind::kPort || up->port != tun.bound_port()))
+      [[unlikely]] {
+    bound = UnderlayOnPort(ctx, outer_dst, tun.bound_port());
+    up = &bound;
+  }
+  const NextHop& u = *up;
   if (u.kind != NhKind::kPort) [[unlikely]]
     return UnderlayUnreachable(ctx, m, u.kind, in, hop);
   const PortState& port = ctx.t->ports[u.port];
@@ -177,24 +202,19 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, const NextHop& nh, const Inner& in,
     return Dropped(ctx, Drop::link_down);
   const uint32_t next_be = u.gw_family == 4 ? u.gw4_be : outer_dst;
   const uint32_t port_room = port.mtu.load(std::memory_order_relaxed) - sizeof(rte_ipv4_hdr);
-  const uint16_t limit = static_cast<uint16_t>(std::min<uint32_t>(tun.mtu, port_room));
+  const uint16_t limit = static_cast<uint16_t>(std::min<uint32_t>(tun.mtu(), port_room));
   if (m->pkt_len > limit) [[unlikely]]
-    return EncapTooBig(ctx, m, nh.tunnel, tun, in, outer_dst, port, u.port, next_be, limit, hop);
+    return EncapTooBig(ctx, m, tunnel, tun, in, outer_dst, port, u.port, next_be, limit, hop);
   if (rte_pktmbuf_headroom(m) < sizeof(rte_ipv4_hdr) + sizeof(rte_ether_hdr)) [[unlikely]]
     return Dropped(ctx, Drop::no_headroom);
 
-  // The router hop, on the inner header.
-  uint8_t inner_ttl;
-  if (in.carry == kCarryIpv4) {
-    auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
-    inner_ttl = hop == Hop::kForward ? DecrementTtl4(ip) : ip->time_to_live;
-  } else {
-    auto* ip6 = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
-    if (hop == Hop::kForward) --ip6->hop_limits;
-    inner_ttl = ip6->hop_limits;
-  }
-  EncapBuild(ctx, m, nh.tunnel, tun, in, outer_dst, inner_ttl);
-  return FinishIpv4(ctx, m, port, u.port, next_be);
+  EncapBuild(ctx, m, tunnel, tun, in, outer_dst, InnerHop(m, in, hop));
+  uint64_t mac;
+  if (!LookupNeighbour4(ctx, u.port, next_be, &mac)) [[unlikely]]
+    return Hold(ctx, m, u.port, 4, &next_be, RTE_ETHER_TYPE_IPV4);
+  if (!tun.remote_any()) ctx.tunnel_memo = TunnelMemo{tunnel, outer_dst, mac, u.port, limit, tun};
+  WriteEthernet(m, port, mac, RTE_ETHER_TYPE_IPV4);
+  return u.port;
 }
 
 }  // namespace gw::dp

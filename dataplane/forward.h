@@ -126,7 +126,8 @@ inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
   if (IsNotUnicast4(ip->dst_addr)) [[unlikely]]
     return Dropped(ctx, Drop::not_for_us);
-  const NextHop& nh = ctx.t->nexthops.Get(RouteLookup4(ctx, ip->dst_addr));
+  const uint32_t v = RouteLookup4(ctx, ip->dst_addr);
+  const NextHop& nh = *ctx.t->nexthops.Record(v);
   switch (nh.kind) {
     case NhKind::kNone:
       return DropWithError4(ctx, m, Drop::no_route, l2_broadcast, 3, 0);
@@ -145,7 +146,9 @@ inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   const Inner in{IPPROTO_IPIP, kCarryIpv4, ip->type_of_service,
                  static_cast<uint16_t>(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)),
                  ip->dst_addr};
-  return Encap(ctx, m, nh, in);
+  if (IsFibTunnel(v)) [[likely]]
+    return Encap(ctx, m, FibTunnelId(v), 0, in);
+  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in);
 }
 
 // ---- IPv6 ----
@@ -202,7 +205,8 @@ inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   }
   if (IsNotUnicast6(ip->dst_addr)) [[unlikely]]
     return Dropped(ctx, Drop::not_for_us);
-  const NextHop& nh = ctx.t->nexthops.Get(Lookup6(ctx, ip->dst_addr));
+  const uint32_t v = Lookup6(ctx, ip->dst_addr);
+  const NextHop& nh = *ctx.t->nexthops.Record(v);
   switch (nh.kind) {
     case NhKind::kNone:
       return DropWithError6(ctx, m, Drop::no_route, l2_broadcast, 1, 0);
@@ -219,7 +223,9 @@ inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   if (nh.kind == NhKind::kPort) return OutputIpv6(ctx, m, nh);
   const uint8_t tclass = static_cast<uint8_t>(rte_be_to_cpu_32(ip->vtc_flow) >> 20);
   const Inner in{IPPROTO_IPV6, kCarryIpv6, tclass, 0, 0};
-  return Encap(ctx, m, nh, in);
+  if (IsFibTunnel(v)) [[likely]]
+    return Encap(ctx, m, FibTunnelId(v), 0, in);
+  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in);
 }
 
 // ---- ARP ----

@@ -58,14 +58,14 @@ inline uint16_t OutputOriginated4(Ctx& ctx, rte_mbuf* m, const NextHop& nh) noex
   if (nh.kind == NhKind::kPort) return OutputIpv4(ctx, m, nh, Hop::kOriginate);
   const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
   const Inner in{IPPROTO_IPIP, kCarryIpv4, ip->type_of_service, 0, ip->dst_addr};
-  return Encap(ctx, m, nh, in, Hop::kOriginate);
+  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in, Hop::kOriginate);
 }
 inline uint16_t OutputOriginated6(Ctx& ctx, rte_mbuf* m, const NextHop& nh) noexcept {
   if (nh.kind == NhKind::kPort) return OutputIpv6(ctx, m, nh, Hop::kOriginate);
   const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*);
   const uint8_t tclass = static_cast<uint8_t>(rte_be_to_cpu_32(ip->vtc_flow) >> 20);
   const Inner in{IPPROTO_IPV6, kCarryIpv6, tclass, 0, 0};
-  return Encap(ctx, m, nh, in, Hop::kOriginate);
+  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in, Hop::kOriginate);
 }
 
 // Cuts the packet to `len` bytes, freeing whole segments past it.

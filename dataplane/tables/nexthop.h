@@ -45,6 +45,12 @@ inline constexpr uint32_t kFibMaxId = kFibTunnel - 1;
 [[gnu::always_inline]] inline bool IsFibTunnel(uint32_t v) noexcept { return (v & kFibTunnel) != 0; }
 [[gnu::always_inline]] inline uint32_t FibTunnelId(uint32_t v) noexcept { return v & kFibMaxId; }
 
+// The next hop of every tunnel value, for stages that only ask what kind a route is.
+inline constexpr NextHop kTunnelKind{NhKind::kTunnel};
+
+// The IPv4 gateway of a route into a tunnel (`remote any` ... via), 0 for none.
+inline uint32_t TunnelVia(const NextHop& nh) noexcept { return nh.gw_family == 4 ? nh.gw4_be : 0; }
+
 // What the route table stores for next hop `id`, whose record is `nh`.
 inline uint32_t FibValue(uint32_t id, const NextHop& nh) noexcept {
   if (nh.kind == NhKind::kTunnel && nh.gw_family == 0) return kFibTunnel | nh.tunnel;
@@ -60,7 +66,9 @@ class NextHopTable {
     slots_[kNhLocal].kind = NhKind::kLocal;
   }
   uint32_t capacity() const { return capacity_; }
-  // A route value's next hop (a copy: a tunnel value has no record).
+  // A route value's next hop (a copy: a tunnel value has no record). The walk's stages take
+  // the tunnel value apart themselves (IsFibTunnel) and Record() for the others: building a
+  // NextHop in a register-sized pieces and reading it back whole stalls store forwarding.
   [[gnu::always_inline]] NextHop Get(uint32_t v) const noexcept {
     if (IsFibTunnel(v)) {
       NextHop nh;
@@ -70,8 +78,10 @@ class NextHopTable {
     }
     return slots_[v];
   }
-  // The record of next-hop id `id` (never a tunnel value); for the burst stage's prefetch.
-  const NextHop* Record(uint32_t id) const noexcept { return &slots_[id]; }
+  // The record of a route value: kTunnelKind for a tunnel value.
+  [[gnu::always_inline]] const NextHop* Record(uint32_t v) const noexcept {
+    return IsFibTunnel(v) ? &kTunnelKind : &slots_[v];
+  }
   // Control side: fill an unreferenced slot before any route points at it. The release fence
   // orders these stores before the route table store that publishes the id.
   void Set(uint32_t id, const NextHop& nh) {

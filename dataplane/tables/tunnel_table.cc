@@ -32,10 +32,11 @@ TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
   }
 }
 
-bool TunnelTable::ReadPublished(uint32_t id, TunnelFast* out) const noexcept {
+bool TunnelTable::ReadPublished(uint32_t id, TunnelView* out) const noexcept {
   const TunnelRec* r = Get(id);
   if (r == nullptr) return false;
-  *out = *r;
+  const TunnelFast& f = *r;
+  std::memcpy(out->w, &f, sizeof(f));
   return true;
 }
 
@@ -44,9 +45,9 @@ void TunnelTable::WriteFast(uint32_t id, const TunnelFast& f) {
   const uint32_t seq = s.seq.load(std::memory_order_relaxed);
   s.seq.store(seq + 1, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
-  uint64_t w[kFastWords] = {};
+  uint64_t w[TunnelView::kWords] = {};
   std::memcpy(w, &f, sizeof(f));
-  for (size_t i = 0; i < kFastWords; ++i)
+  for (size_t i = 0; i < TunnelView::kWords; ++i)
     std::atomic_ref<uint64_t>(s.w[i]).store(w[i], std::memory_order_relaxed);
   s.seq.store(seq + 2, std::memory_order_release);
 }

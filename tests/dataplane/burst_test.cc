@@ -104,5 +104,61 @@ TEST_F(BurstStageTest, PrefetchChangesNothingWithTheWorkerCaches) {
   ExpectSameAsWithout(Stage::kPrefetch);  // (now from the caches the first round filled)
 }
 
+// Encap reuses how the burst's last packet into the same tunnel left (TunnelMemo). Packets that
+// must not take that shortcut (another family, too big, TTL 1, `remote any`) and the ones that
+// may, walked as one burst, leave exactly as each walked alone.
+TEST_F(BurstStageTest, TheTunnelMemoChangesNothing) {
+  ASSERT_TRUE(Config({"route add 2001:db8:77::/48 dev tun1",
+                      "tunnel add any0 mode ipip remote any local 10.65.132.187",
+                      "link set any0 up", "route add 10.20.1.0/24 dev any0 via 10.65.132.188",
+                      "route add 10.20.2.0/24 dev any0 via 10.65.132.199",
+                      "neigh add 10.65.132.199 lladdr 52:54:00:41:84:c7 dev port0"}));
+  auto ip4 = [](const char* dst, uint8_t ttl, size_t payload, bool df) {
+    const Ip4 p{.src = "10.10.100.2", .dst = dst, .ttl = ttl, .proto = 17,
+                .flags_frag = static_cast<uint16_t>(df ? 0x4000 : 0), .payload = Payload(payload)};
+    return std::make_pair(uint16_t{1}, Eth(kP1, kHostAMac, kEthIpv4, p.Build()));
+  };
+  const Ip6 v6{.src = "2001:db8:1::2", .dst = "2001:db8:77::1", .next = 17, .hop = 64,
+               .payload = Payload(16)};
+  const Ip4 inner{.src = "10.10.200.5", .dst = "10.10.100.2", .ttl = 64, .proto = 17,
+                  .payload = Payload(40)};
+  const Ip4 outer{.src = "10.65.132.188", .dst = "10.65.132.187", .ttl = 64, .proto = 4,
+                  .payload = inner.Build()};
+  const std::vector<std::pair<uint16_t, Bytes>> burst = {
+      ip4("10.10.200.5", 64, 32, true),     // resolves tun1
+      ip4("10.10.200.6", 64, 100, false),   // the same tunnel: reused
+      {1, Eth(kP1, kHostAMac, kEthIpv6, v6.Build())},  // tun1 is ipip: mode_mismatch
+      ip4("10.10.200.5", 64, 1480, true),   // over the tunnel MTU: fragmentation needed
+      ip4("10.10.200.5", 1, 32, true),      // TTL 1: time exceeded
+      {0, Eth(kP0, kNode2Mac, kEthIpv4, outer.Build())},  // decap in between
+      ip4("10.10.200.7", 7, 20, false),     // tun1 again
+      ip4("10.20.1.1", 64, 32, true),       // remote any: outer dst from each route
+      ip4("10.20.2.1", 64, 32, true),
+      ip4("10.20.1.2", 64, 32, true),
+  };
+  auto run = [&](bool one_burst) {
+    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+    ip_id_ = 0;
+    dp::TunnelMemo memo;
+    burst_memo_ = one_burst ? &memo : nullptr;
+    std::vector<Out> outs;
+    for (const auto& [port, frame] : burst) outs.push_back(Walk(port, frame));
+    burst_memo_ = nullptr;
+    return std::make_tuple(outs, Drops(), memo.id);
+  };
+  const auto [alone, alone_drops, unused] = run(false);
+  const auto [together, together_drops, memo_id] = run(true);
+  ASSERT_EQ(alone.size(), together.size());
+  for (size_t i = 0; i < alone.size(); ++i) {
+    EXPECT_EQ(together[i].port, alone[i].port) << "packet " << i;
+    EXPECT_FRAME(together[i].frame, alone[i].frame) << "packet " << i;
+  }
+  EXPECT_EQ(together_drops, alone_drops);
+  EXPECT_EQ(alone_drops, "ttl_exceeded=1 mtu_exceeded=1 mode_mismatch=1");
+  EXPECT_EQ(memo_id, GwTunnel("tun1")->id);  // (the memo was made, and any0 never replaced it)
+  EXPECT_EQ(alone[1].port, 0);
+  EXPECT_EQ(alone[7].port, 0);
+}
+
 }  // namespace
 }  // namespace gw::testing

@@ -79,7 +79,9 @@ class WalkFixture : public GatewayFixture {
       dp::StageBurst(ctx, &m, 1, hints.get(), stage_ == Stage::kPrefetch);
       ctx.hint = &hints->route[0];
     }
+    if (burst_memo_ != nullptr) ctx.tunnel_memo = *burst_memo_;  // (as the burst's last packet left it)
     const uint16_t out = dp::Process(ctx, m, tables_->ports[in_port]);
+    if (burst_memo_ != nullptr) *burst_memo_ = ctx.tunnel_memo;
     ip_id_ = ctx.ip_id;
     EXPECT_EQ(m->nb_segs, 1);
     EXPECT_EQ(m->pkt_len, m->data_len);
@@ -133,6 +135,8 @@ class WalkFixture : public GatewayFixture {
   // does, prefetching (a superset of the default sizes' bulk lookup alone).
   enum class Stage { kNone, kLookup, kPrefetch };
   Stage stage_ = Stage::kPrefetch;
+  // Non-null: successive Walks are packets of one burst, sharing Encap's TunnelMemo.
+  dp::TunnelMemo* burst_memo_ = nullptr;
 
   rte_mempool* pool_ = nullptr;
   std::unique_ptr<dp::LcoreCounters> counters_;
