@@ -28,8 +28,8 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
   uint64_t id;
   if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
     return Dropped(ctx, Drop::unknown_peer), 0;
-  TunnelView tun;
-  if (!ctx.t->tunnels.Read(static_cast<uint32_t>(id), &tun)) [[unlikely]]
+  TunnelView tun;  // (words 3 and 4: mode and flags)
+  if (!ctx.t->tunnels.Read<3>(static_cast<uint32_t>(id), &tun)) [[unlikely]]
     return Dropped(ctx, Drop::unknown_peer), 0;
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;

@@ -106,13 +106,16 @@ class TunnelTable {
   const TunnelRec* Get(uint32_t id) const noexcept {
     return slots_[id].load(std::memory_order_acquire);
   }
-  // Reader: tunnel `id`'s fast fields, into *out; false for a free id.
+  // Reader: tunnel `id`'s fast fields, into *out; false for a free id. With kFirst = 3 only the
+  // last two words are loaded: mtu, bound port, mode, TTL and the flags (what decap checks).
+  template <size_t kFirst = 0>
   [[gnu::always_inline]] bool Read(uint32_t id, TunnelView* out) const noexcept {
+    static_assert(kFirst <= 3);
     const FastSlot& s = fast_[id];
     const uint32_t before = s.seq.load(std::memory_order_acquire);
-    out->w[0] = LoadWord(s.w[0]);
-    out->w[1] = LoadWord(s.w[1]);
-    out->w[2] = LoadWord(s.w[2]);
+    if constexpr (kFirst <= 0) out->w[0] = LoadWord(s.w[0]);
+    if constexpr (kFirst <= 1) out->w[1] = LoadWord(s.w[1]);
+    if constexpr (kFirst <= 2) out->w[2] = LoadWord(s.w[2]);
     out->w[3] = LoadWord(s.w[3]);
     out->w[4] = LoadWord(s.w[4]);
     std::atomic_thread_fence(std::memory_order_acquire);
