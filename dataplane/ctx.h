@@ -41,6 +41,16 @@ struct TunnelMemo {
   TunnelView tun{};
 };
 
+// The same for Decap: the outer (source, destination) of the burst's last decapsulated packet,
+// its tunnel id and the tunnel's mode and flags (TunnelView words 3 and 4).
+struct PeerMemo {
+  uint32_t remote_be = 0;
+  uint32_t local_be = 0;
+  uint32_t id = TunnelMemo::kNone;
+  uint64_t w3 = 0;  // TunnelView words 3 and 4
+  uint64_t w4 = 0;
+};
+
 struct Ctx {
   const Tables* t;
   rte_fib* fib4;   // this burst's snapshot of the IPv4 routes
@@ -60,6 +70,14 @@ struct Ctx {
   uint32_t under_dst_be = 0;
   uint32_t under_nh = 0;
   TunnelMemo tunnel_memo{};  // (reset with under_dst_be)
+  PeerMemo peer_memo{};      // (likewise)
+
+  // A new burst, under new snapshots: nothing remembered from the last one holds.
+  void NewBurst() noexcept {
+    under_dst_be = 0;
+    tunnel_memo.id = TunnelMemo::kNone;
+    peer_memo.id = TunnelMemo::kNone;
+  }
 };
 
 // Whether a packet travels on (forwarded: this hop takes one TTL) or starts here (originated by

@@ -25,12 +25,22 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
       [[unlikely]]
     return Dropped(ctx, Drop::fragment), 0;
 
+  // The same peer as the burst's last decapsulated packet: its answers (PeerMemo, ctx.h).
+  PeerMemo& memo = ctx.peer_memo;
   uint64_t id;
-  if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
-    return Dropped(ctx, Drop::unknown_peer), 0;
   TunnelView tun;  // (words 3 and 4: mode and flags)
-  if (!ctx.t->tunnels.Read<3>(static_cast<uint32_t>(id), &tun)) [[unlikely]]
-    return Dropped(ctx, Drop::unknown_peer), 0;
+  if (o->src_addr == memo.remote_be && o->dst_addr == memo.local_be &&
+      memo.id != TunnelMemo::kNone) [[likely]] {
+    id = memo.id;
+    tun.w[3] = memo.w3;
+    tun.w[4] = memo.w4;
+  } else {
+    if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
+      return Dropped(ctx, Drop::unknown_peer), 0;
+    if (!ctx.t->tunnels.Read<3>(static_cast<uint32_t>(id), &tun)) [[unlikely]]
+      return Dropped(ctx, Drop::unknown_peer), 0;
+    memo = PeerMemo{o->src_addr, o->dst_addr, static_cast<uint32_t>(id), tun.w[3], tun.w[4]};
+  }
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;
   const uint8_t proto = o->next_proto_id;

@@ -134,8 +134,7 @@ int Worker::Run() {
       // The tables as they are now, after the receive: a packet that arrives after a change
       // returned to the control thread is handled under that change.
       ctx.fib4 = t_.route4.Reader();
-      ctx.under_dst_be = 0;  // (answers of the previous snapshot)
-      ctx.tunnel_memo.id = TunnelMemo::kNone;
+      ctx.NewBurst();  // (what it remembered came from the previous snapshot)
       ctx.fib6 = t_.route6.Reader();
       ctx.neigh_gen = t_.neigh_gen.load(std::memory_order_acquire);
       ctx.peer_gen = t_.peer_gen.load(std::memory_order_acquire);

@@ -104,9 +104,10 @@ TEST_F(BurstStageTest, PrefetchChangesNothingWithTheWorkerCaches) {
   ExpectSameAsWithout(Stage::kPrefetch);  // (now from the caches the first round filled)
 }
 
-// Encap reuses how the burst's last packet into the same tunnel left (TunnelMemo). Packets that
-// must not take that shortcut (another family, too big, TTL 1, `remote any`) and the ones that
-// may, walked as one burst, leave exactly as each walked alone.
+// Encap reuses how the burst's last packet into the same tunnel left (TunnelMemo), decap the last
+// peer's answers (PeerMemo). Packets that must not take those shortcuts (another family, too big,
+// TTL 1, `remote any`, another peer, a protocol the tunnel does not carry) and the ones that may,
+// walked as one burst, leave exactly as each walked alone.
 TEST_F(BurstStageTest, TheTunnelMemoChangesNothing) {
   ASSERT_TRUE(Config({"route add 2001:db8:77::/48 dev tun1",
                       "tunnel add any0 mode ipip remote any local 10.65.132.187",
@@ -124,13 +125,33 @@ TEST_F(BurstStageTest, TheTunnelMemoChangesNothing) {
                   .payload = Payload(40)};
   const Ip4 outer{.src = "10.65.132.188", .dst = "10.65.132.187", .ttl = 64, .proto = 4,
                   .payload = inner.Build()};
+  const Ip4 inner2{.src = "10.10.200.9", .dst = "10.10.100.2", .ttl = 9, .proto = 17,
+                   .payload = Payload(12)};
+  const Ip4 outer2{.src = "10.65.132.188", .dst = "10.65.132.187", .ttl = 64, .proto = 4,
+                   .payload = inner2.Build()};
+  const Ip6 in6{.src = "2001:db8:99::1", .dst = "2001:db8:1::2", .next = 17, .hop = 64,
+                .payload = Payload(16)};
+  const Ip4 six_in_ipip{.src = "10.65.132.188", .dst = "10.65.132.187", .ttl = 64, .proto = 41,
+                        .payload = in6.Build()};
+  const Ip4 six_in_sit{.src = "10.65.132.189", .dst = "10.65.132.187", .ttl = 64, .proto = 41,
+                       .payload = in6.Build()};
+  const Ip4 stranger{.src = "10.65.132.200", .dst = "10.65.132.187", .ttl = 64, .proto = 4,
+                     .payload = inner.Build()};
+  auto from_node = [](const Ip4& o) {
+    return std::make_pair(uint16_t{0}, Eth(kP0, kNode2Mac, kEthIpv4, o.Build()));
+  };
   const std::vector<std::pair<uint16_t, Bytes>> burst = {
       ip4("10.10.200.5", 64, 32, true),     // resolves tun1
       ip4("10.10.200.6", 64, 100, false),   // the same tunnel: reused
       {1, Eth(kP1, kHostAMac, kEthIpv6, v6.Build())},  // tun1 is ipip: mode_mismatch
       ip4("10.10.200.5", 64, 1480, true),   // over the tunnel MTU: fragmentation needed
       ip4("10.10.200.5", 1, 32, true),      // TTL 1: time exceeded
-      {0, Eth(kP0, kNode2Mac, kEthIpv4, outer.Build())},  // decap in between
+      from_node(outer),        // decap in between: resolves the peer
+      from_node(outer2),       // the same peer: reused
+      from_node(six_in_ipip),  // the same peer, protocol 41 on an IPIP tunnel: mode_mismatch
+      from_node(six_in_sit),   // another peer (sit1)
+      from_node(stranger),     // no tunnel of its own: the wildcard peer (any, local), any0
+      from_node(outer),
       ip4("10.10.200.7", 7, 20, false),     // tun1 again
       ip4("10.20.1.1", 64, 32, true),       // remote any: outer dst from each route
       ip4("10.20.2.1", 64, 32, true),
@@ -141,23 +162,28 @@ TEST_F(BurstStageTest, TheTunnelMemoChangesNothing) {
     ip_id_ = 0;
     dp::TunnelMemo memo;
     burst_memo_ = one_burst ? &memo : nullptr;
+    burst_peer_memo_ = dp::PeerMemo{};
     std::vector<Out> outs;
     for (const auto& [port, frame] : burst) outs.push_back(Walk(port, frame));
     burst_memo_ = nullptr;
-    return std::make_tuple(outs, Drops(), memo.id);
+    return std::make_tuple(outs, Drops(), memo.id, burst_peer_memo_.id);
   };
-  const auto [alone, alone_drops, unused] = run(false);
-  const auto [together, together_drops, memo_id] = run(true);
+  const auto [alone, alone_drops, unused, unused_peer] = run(false);
+  const auto [together, together_drops, memo_id, peer_memo_id] = run(true);
   ASSERT_EQ(alone.size(), together.size());
   for (size_t i = 0; i < alone.size(); ++i) {
     EXPECT_EQ(together[i].port, alone[i].port) << "packet " << i;
     EXPECT_FRAME(together[i].frame, alone[i].frame) << "packet " << i;
   }
   EXPECT_EQ(together_drops, alone_drops);
-  EXPECT_EQ(alone_drops, "ttl_exceeded=1 mtu_exceeded=1 mode_mismatch=1");
-  EXPECT_EQ(memo_id, GwTunnel("tun1")->id);  // (the memo was made, and any0 never replaced it)
+  EXPECT_EQ(alone_drops, "ttl_exceeded=1 mtu_exceeded=1 mode_mismatch=2");
+  EXPECT_EQ(memo_id, GwTunnel("tun1")->id);  // (the memos were made, and any0 never replaced it)
+  EXPECT_EQ(peer_memo_id, GwTunnel("tun1")->id);
   EXPECT_EQ(alone[1].port, 0);
-  EXPECT_EQ(alone[7].port, 0);
+  EXPECT_EQ(alone[6].port, 1);   // the reused peer
+  EXPECT_EQ(alone[8].port, 1);   // sit1
+  EXPECT_EQ(alone[9].port, 1);   // any0
+  EXPECT_EQ(alone[12].port, 0);  // remote any
 }
 
 }  // namespace

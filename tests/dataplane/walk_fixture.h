@@ -79,9 +79,15 @@ class WalkFixture : public GatewayFixture {
       dp::StageBurst(ctx, &m, 1, hints.get(), stage_ == Stage::kPrefetch);
       ctx.hint = &hints->route[0];
     }
-    if (burst_memo_ != nullptr) ctx.tunnel_memo = *burst_memo_;  // (as the burst's last packet left it)
+    if (burst_memo_ != nullptr) {  // (as the burst's last packet left them)
+      ctx.tunnel_memo = *burst_memo_;
+      ctx.peer_memo = burst_peer_memo_;
+    }
     const uint16_t out = dp::Process(ctx, m, tables_->ports[in_port]);
-    if (burst_memo_ != nullptr) *burst_memo_ = ctx.tunnel_memo;
+    if (burst_memo_ != nullptr) {
+      *burst_memo_ = ctx.tunnel_memo;
+      burst_peer_memo_ = ctx.peer_memo;
+    }
     ip_id_ = ctx.ip_id;
     EXPECT_EQ(m->nb_segs, 1);
     EXPECT_EQ(m->pkt_len, m->data_len);
@@ -137,6 +143,7 @@ class WalkFixture : public GatewayFixture {
   Stage stage_ = Stage::kPrefetch;
   // Non-null: successive Walks are packets of one burst, sharing Encap's TunnelMemo.
   dp::TunnelMemo* burst_memo_ = nullptr;
+  dp::PeerMemo burst_peer_memo_;
 
   rte_mempool* pool_ = nullptr;
   std::unique_ptr<dp::LcoreCounters> counters_;
