@@ -31,9 +31,10 @@ inline constexpr RouteHint kNoRouteHint{};
 // neighbour again. Only for tunnels with a fixed remote (the outer destination does not depend
 // on the packet), and only for the rest of one burst: it was resolved under the burst's
 // snapshots, as its packets are.
+inline constexpr uint32_t kNoMemo = ~0u;  // a memo's id: nothing remembered
+
 struct TunnelMemo {
-  static constexpr uint32_t kNone = ~0u;
-  uint32_t id = kNone;
+  uint32_t id = kNoMemo;
   uint32_t outer_dst = 0;
   uint64_t mac = 0;
   uint16_t port = 0;
@@ -46,7 +47,7 @@ struct TunnelMemo {
 struct PeerMemo {
   uint32_t remote_be = 0;
   uint32_t local_be = 0;
-  uint32_t id = TunnelMemo::kNone;
+  uint32_t id = kNoMemo;
   uint64_t w3 = 0;  // TunnelView words 3 and 4
   uint64_t w4 = 0;
 };
@@ -69,14 +70,14 @@ struct Ctx {
   // are mostly the same few); 0: none. Reset with each new fib4 snapshot.
   uint32_t under_dst_be = 0;
   uint32_t under_nh = 0;
-  TunnelMemo tunnel_memo{};  // (reset with under_dst_be)
-  PeerMemo peer_memo{};      // (likewise)
+  TunnelMemo tunnel_memo{};  // (both reset by NewBurst)
+  PeerMemo peer_memo{};
 
   // A new burst, under new snapshots: nothing remembered from the last one holds.
   void NewBurst() noexcept {
     under_dst_be = 0;
-    tunnel_memo.id = TunnelMemo::kNone;
-    peer_memo.id = TunnelMemo::kNone;
+    tunnel_memo.id = kNoMemo;
+    peer_memo.id = kNoMemo;
   }
 };
 

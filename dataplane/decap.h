@@ -30,7 +30,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
   uint64_t id;
   TunnelView tun;  // (words 3 and 4: mode and flags)
   if (o->src_addr == memo.remote_be && o->dst_addr == memo.local_be &&
-      memo.id != TunnelMemo::kNone) [[likely]] {
+      memo.id != kNoMemo) [[likely]] {
     id = memo.id;
     tun.w[3] = memo.w3;
     tun.w[4] = memo.w4;

@@ -6,7 +6,7 @@
 // itself instead: kFibTunnel | tunnel id (FibValue). Its next hop is then known from the route
 // answer alone, and the walk goes from the route lookup straight to the tunnel, without reading
 // a next-hop record: with 1M tunnels that is one cache miss fewer per packet
-// (docs/performance.md 6.7).
+// (docs/performance.md 8.1).
 #pragma once
 
 #include <array>
@@ -66,21 +66,17 @@ class NextHopTable {
     slots_[kNhLocal].kind = NhKind::kLocal;
   }
   uint32_t capacity() const { return capacity_; }
-  // A route value's next hop (a copy: a tunnel value has no record). The walk's stages take
-  // the tunnel value apart themselves (IsFibTunnel) and Record() for the others: building a
-  // NextHop in a register-sized pieces and reading it back whole stalls store forwarding.
-  [[gnu::always_inline]] NextHop Get(uint32_t v) const noexcept {
-    if (IsFibTunnel(v)) {
-      NextHop nh;
-      nh.kind = NhKind::kTunnel;
-      nh.tunnel = FibTunnelId(v);
-      return nh;
-    }
-    return slots_[v];
-  }
   // The record of a route value: kTunnelKind for a tunnel value.
   [[gnu::always_inline]] const NextHop* Record(uint32_t v) const noexcept {
     return IsFibTunnel(v) ? &kTunnelKind : &slots_[v];
+  }
+  // A route value's next hop, whole (a copy: a tunnel value has no record), for the cold paths.
+  // The walk's stages use Record() and take a tunnel value apart themselves (IsFibTunnel):
+  // building a NextHop in pieces and reading it back whole stalls store forwarding.
+  NextHop Get(uint32_t v) const noexcept {
+    NextHop nh = *Record(v);
+    if (IsFibTunnel(v)) nh.tunnel = FibTunnelId(v);
+    return nh;
   }
   // Control side: fill an unreferenced slot before any route points at it. The release fence
   // orders these stores before the route table store that publishes the id.

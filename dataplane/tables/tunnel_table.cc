@@ -3,6 +3,16 @@
 #include <cstring>
 
 namespace gw::dp {
+namespace {
+
+// The fast line of an id without a tunnel.
+const TunnelFast kFreeId = [] {
+  TunnelFast f;
+  f.present = false;
+  return f;
+}();
+
+}  // namespace
 
 void TunnelRec::BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos) {
   tmpl = rte_ipv4_hdr{};
@@ -24,11 +34,9 @@ TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
       capacity_(capacity),
       slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)),
       fast_(std::make_unique<FastSlot[]>(capacity)) {
-  TunnelFast free_id;
-  free_id.present = false;
   for (uint32_t i = 0; i < capacity; ++i) {
     slots_[i].store(nullptr, std::memory_order_relaxed);
-    std::memcpy(fast_[i].w, &free_id, sizeof(free_id));
+    WriteFast(i, kFreeId);
   }
 }
 
@@ -65,9 +73,7 @@ void TunnelTable::Publish(std::unique_ptr<TunnelRec> rec) {
 }
 
 void TunnelTable::Remove(uint32_t id) {
-  TunnelFast free_id;
-  free_id.present = false;
-  WriteFast(id, free_id);
+  WriteFast(id, kFreeId);
   const TunnelRec* old = slots_[id].exchange(nullptr, std::memory_order_acq_rel);
   if (old != nullptr) retired_.push_back({old, rcu_.Start()});
 }
