@@ -374,6 +374,21 @@ host_ping() {
   fi
 }
 
+# check_ping LABEL DST WHAT: check (LABEL), hostA's ping -c 3 to DST (WHAT, in the failure line);
+# the ping's output goes to $work/ping-LABEL.txt.
+check_ping() {
+  local label=$1 dst=$2 what=$3 out="$work/ping-$1.txt" t rc=0
+  t=$(now_ms)
+  in_bg host_ping "$ns_a" "$dst" >"$out" 2>&1 || rc=$?
+  [ "$mode" = demo ] && indent <"$out"
+  if [ "$rc" = 0 ]; then
+    [ "$mode" = test ] && ok "($label) hostA ping $dst: $(grep -o '[0-9]* received' "$out") of 3 ($(secs_since "$t"))"
+  else
+    fail "($label) hostA ping $dst ($what) got no reply" "$out"
+  fi
+  return 0
+}
+
 # ---------------------------------------------------------------------------------------------
 # Configs
 write_config() {  # write_config FILE LAN_ADDR UL_ADDR REMOTE TUN_LOCAL TUN_PEER FAR_LAN HOST HOST_MAC PEER_MAC
@@ -506,15 +521,7 @@ until grep -q 'listening on' "$work/capture.err" 2>/dev/null; do
   sleep 0.1
 done
 
-t=$(now_ms)
-ping_rc=0
-in_bg host_ping "$ns_a" "$host_b" >"$work/ping-a.txt" 2>&1 || ping_rc=$?
-[ "$mode" = demo ] && indent <"$work/ping-a.txt"
-if [ "$ping_rc" = 0 ]; then
-  [ "$mode" = test ] && ok "(a) hostA ping $host_b: $(grep -o '[0-9]* received' "$work/ping-a.txt") of 3 ($(secs_since "$t"))"
-else
-  fail "(a) hostA ping $host_b (hostB, through the tunnel) got no reply" "$work/ping-a.txt"
-fi
+check_ping a "$host_b" "hostB, through the tunnel"
 
 # Three requests and three replies, unless some were lost: give tcpdump 2 s more, then stop it.
 deadline=$(($(date +%s) + 2))
@@ -536,15 +543,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # (b) hostA pings gateway B's tunnel address.
 step "in hostA: ping -c 3 $tun_b (gatewayd B's tunnel address: gatewayd B answers)"
-t=$(now_ms)
-ping_rc=0
-in_bg host_ping "$ns_a" "$tun_b" >"$work/ping-b.txt" 2>&1 || ping_rc=$?
-[ "$mode" = demo ] && indent <"$work/ping-b.txt"
-if [ "$ping_rc" = 0 ]; then
-  [ "$mode" = test ] && ok "(b) hostA ping $tun_b: $(grep -o '[0-9]* received' "$work/ping-b.txt") of 3 ($(secs_since "$t"))"
-else
-  fail "(b) hostA ping $tun_b (gatewayd B's tunnel address) got no reply" "$work/ping-b.txt"
-fi
+check_ping b "$tun_b" "gatewayd B's tunnel address"
 
 # ---------------------------------------------------------------------------------------------
 # (d) 20 MiB by TCP through the 1480-byte tunnel.
