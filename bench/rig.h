@@ -182,7 +182,7 @@ class Rig {
   // The context a worker builds for a burst, with its neighbour and peer caches.
   dp::Ctx ctx(uint16_t ip_id) {
     dp::Ctx c{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
-              ip_id};
+              tables_->tunnels.Lines(0), ip_id};
     c.neigh_cache = neigh_cache_.get();
     c.neigh_gen = tables_->neigh_gen.load(std::memory_order_acquire);
     c.peer_cache = peer_cache_.get();
@@ -228,7 +228,7 @@ class Rig {
       Run(absl::StrCat("link set ", name, " up"));
       Run(absl::StrCat("route add ", Dotted(kRouteBase + i), "/32 dev ", name));
     }
-    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+    counters_ = std::make_unique<dp::LcoreCounters>();
     neigh_cache_ = std::make_unique<dp::NeighCacheEntry[]>(1u << dp::kNeighCacheBits);
     peer_cache_ = std::make_unique<dp::PeerCacheEntry[]>(1u << dp::kPeerCacheBits);
     pool_ = rte_pktmbuf_pool_create("gwbench_pool", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,

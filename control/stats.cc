@@ -42,13 +42,14 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
 }
 
 dp::TunnelCounters TunnelTotals(const dp::Dataplane& d, uint32_t id) {
+  const dp::TunnelTable& tunnels = d.tables().tunnels;
   dp::TunnelCounters t;
-  for (const auto& w : d.workers()) {
-    const dp::TunnelCounters& c = w->counters().tunnels[id];
-    t.encap_packets += dp::Read(c.encap_packets);
-    t.encap_bytes += dp::Read(c.encap_bytes);
-    t.decap_packets += dp::Read(c.decap_packets);
-    t.decap_bytes += dp::Read(c.decap_bytes);
+  for (uint32_t w = 0; w < tunnels.workers(); ++w) {
+    const dp::TunnelCounters c = tunnels.Counters(w, id);
+    t.encap_packets += c.encap_packets;
+    t.encap_bytes += c.encap_bytes;
+    t.decap_packets += c.decap_packets;
+    t.decap_bytes += c.decap_bytes;
   }
   return t;
 }

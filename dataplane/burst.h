@@ -37,10 +37,9 @@ struct PeerBatch {
   uint32_t n = 0;
 };
 
-// Loads the fast fields and this worker's counters of tunnel `id`.
+// Loads this worker's line of tunnel `id`: its fields and counters.
 inline void PrefetchTunnel(const Ctx& ctx, uint32_t id) noexcept {
-  ctx.t->tunnels.Prefetch(id);
-  rte_prefetch0(&ctx.c->tunnels[id]);
+  TunnelTable::Prefetch(ctx.tl, id);
 }
 
 // The misses of the peer cache, looked up in one call; the answers go into the cache (as

@@ -58,6 +58,7 @@ inline constexpr std::array<std::string_view, kEventCount> kEventDescriptions = 
 #undef GW_X
 };
 
+// A worker's counters of one tunnel (in its TunnelLine), or their sum over the workers.
 struct TunnelCounters {
   uint64_t encap_packets = 0;
   uint64_t encap_bytes = 0;
@@ -71,10 +72,7 @@ struct alignas(64) LcoreCounters {
   uint64_t busy_packets = 0;
   std::array<uint64_t, kDropCount> drops{};
   std::array<uint64_t, kEventCount> events{};
-  std::unique_ptr<TunnelCounters[]> tunnels;  // indexed by tunnel id
-
-  explicit LcoreCounters(uint32_t max_tunnels)
-      : tunnels(std::make_unique<TunnelCounters[]>(max_tunnels)) {}
+  // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine.)
 
   void CountDrop(Drop why, uint64_t n = 1) noexcept { Bump(drops[static_cast<size_t>(why)], n); }
   void Count(Event e, uint64_t n = 1) noexcept { Bump(events[static_cast<size_t>(e)], n); }

@@ -1,5 +1,5 @@
 // What every stage of the per-packet walk sees: the tables, this burst's route-table snapshots,
-// and this worker's counters. A stage returns the egress port or kDropped (the drop is already
+// this worker's counters and tunnel lines. A stage returns the egress port or kDropped (the drop is already
 // counted under its reason).
 #pragma once
 
@@ -43,13 +43,12 @@ struct TunnelMemo {
 };
 
 // The same for Decap: the outer (source, destination) of the burst's last decapsulated packet,
-// its tunnel id and the tunnel's mode and flags (TunnelView words 3 and 4).
+// its tunnel id and the tunnel's mode and flags (TunnelView word 3).
 struct PeerMemo {
   uint32_t remote_be = 0;
   uint32_t local_be = 0;
   uint32_t id = kNoMemo;
-  uint64_t w3 = 0;  // TunnelView words 3 and 4
-  uint64_t w4 = 0;
+  uint64_t w3 = 0;  // TunnelView word 3
 };
 
 struct Ctx {
@@ -57,6 +56,7 @@ struct Ctx {
   rte_fib* fib4;   // this burst's snapshot of the IPv4 routes
   rte_fib6* fib6;  // and of the IPv6 routes
   LcoreCounters* c;
+  TunnelLine* tl;  // this worker's tunnel lines (fields and counters), by tunnel id
   uint16_t ip_id;  // next outer IPv4 id for packets without DF
   // This worker's caches (lcore_cache.h) and the generations they are valid for; null caches
   // (tests) mean "always ask the tables".

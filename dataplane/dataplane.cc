@@ -31,8 +31,10 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
   if (RegisterPuntMeta() < 0)
     return absl::InternalError(absl::StrCat("cannot register the mbuf punt field: ",
                                             rte_strerror(rte_errno)));
-  dp->control_counters_ = std::make_unique<LcoreCounters>(1);
-  auto tables = Tables::Create(opts.sizes);
+  dp->control_counters_ = std::make_unique<LcoreCounters>();
+  TableSizes sizes = opts.sizes;
+  sizes.workers = static_cast<uint32_t>(lcores.size());
+  auto tables = Tables::Create(sizes);
   if (!tables.ok()) return tables.status();
   dp->tables_ = std::move(*tables);
 

@@ -43,6 +43,7 @@ class Dataplane {
   ~Dataplane();
 
   Tables& tables() { return *tables_; }
+  const Tables& tables() const { return *tables_; }
   const std::vector<PortInfo>& ports() const { return ports_; }
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
   rte_mempool* pool() const { return pool_; }

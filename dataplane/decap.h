@@ -28,18 +28,17 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
   // The same peer as the burst's last decapsulated packet: its answers (PeerMemo, ctx.h).
   PeerMemo& memo = ctx.peer_memo;
   uint64_t id;
-  TunnelView tun;  // (words 3 and 4: mode and flags)
+  TunnelView tun;  // (word 3: mode and flags)
   if (o->src_addr == memo.remote_be && o->dst_addr == memo.local_be &&
       memo.id != kNoMemo) [[likely]] {
     id = memo.id;
     tun.w[3] = memo.w3;
-    tun.w[4] = memo.w4;
   } else {
     if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
       return Dropped(ctx, Drop::unknown_peer), 0;
-    if (!ctx.t->tunnels.Read<3>(static_cast<uint32_t>(id), &tun)) [[unlikely]]
+    if (!ctx.t->tunnels.Read<3>(ctx.tl, static_cast<uint32_t>(id), &tun)) [[unlikely]]
       return Dropped(ctx, Drop::unknown_peer), 0;
-    memo = PeerMemo{o->src_addr, o->dst_addr, static_cast<uint32_t>(id), tun.w[3], tun.w[4]};
+    memo = PeerMemo{o->src_addr, o->dst_addr, static_cast<uint32_t>(id), tun.w[3]};
   }
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;
@@ -77,7 +76,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
     }
   }
 
-  TunnelCounters& tc = ctx.c->tunnels[id];  // (the peer's answer: no wait for the record)
+  TunnelCounters& tc = ctx.tl[id].c;  // (the peer's answer: no wait for the fields)
   Bump(tc.decap_packets);
   Bump(tc.decap_bytes, m->pkt_len);
   return proto;

@@ -106,7 +106,7 @@ inline uint16_t HeaderWord(uint8_t first, uint8_t second) noexcept {
   std::memcpy(&o[6], &src, sizeof(uint32_t));
   std::memcpy(&o[8], &outer_dst, sizeof(uint32_t));
 
-  TunnelCounters& tc = ctx.c->tunnels[id];
+  TunnelCounters& tc = ctx.tl[id].c;
   Bump(tc.encap_packets);
   Bump(tc.encap_bytes, inner_len);
 }
@@ -174,7 +174,7 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, c
   }
 
   TunnelView tun;
-  if (!ctx.t->tunnels.Read(tunnel, &tun)) [[unlikely]]
+  if (!ctx.t->tunnels.Read(ctx.tl, tunnel, &tun)) [[unlikely]]
     return Dropped(ctx, Drop::no_route);  // deleted under us: its routes are going too
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down);

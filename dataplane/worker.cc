@@ -29,7 +29,6 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
       rxqs_(std::move(rxqs)),
       opts_(opts),
       quit_(quit),
-      counters_(tables.sizes.tunnels),
       neigh_cache_(std::make_unique<NeighCacheEntry[]>(1u << kNeighCacheBits)),
       peer_cache_(std::make_unique<PeerCacheEntry[]>(1u << kPeerCacheBits)) {
   prefetch_ = opts.burst_prefetch == BurstPrefetch::kOn ||
@@ -123,7 +122,8 @@ int Worker::Run() {
   // The worker's context; the table snapshots and cache generations in it are taken anew after
   // every receive (below), so each burst routes with the tables as they were when it was
   // received, and whatever it looked at stays valid until the quiescent state ending the loop.
-  Ctx ctx{&t_, nullptr, nullptr, &counters_, 0, neigh_cache_.get(), 0, peer_cache_.get(), 0, &io_};
+  Ctx ctx{&t_,     nullptr, nullptr, &counters_, t_.tunnels.Lines(index_), 0, neigh_cache_.get(),
+          0,       peer_cache_.get(), 0, &io_};
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();

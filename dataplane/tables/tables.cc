@@ -10,7 +10,7 @@ Tables::Tables(const TableSizes& s)
       nexthops(s.nexthops),
       route4(rcu, "gw_route4", s.routes, s.tbl8s),
       route6(rcu, "gw_route6", s.routes6, s.tbl8s6),
-      tunnels(rcu, s.tunnels),
+      tunnels(rcu, s.tunnels, s.workers),
       peers(rcu, "gw_peers", s.tunnels, sizeof(PeerKey)),
       neighbours(rcu, "gw_neigh", s.neighbours, sizeof(NeighKey)),
       sources_(new SourceAddrs()) {}

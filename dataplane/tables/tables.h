@@ -89,6 +89,7 @@ struct TableSizes {
   uint32_t nexthops = 65536;
   uint32_t neighbours = 65536;
   uint32_t max_lcores = RTE_MAX_LCORE;
+  uint32_t workers = 1;  // worker lcores: each has its own line per tunnel (TunnelLine)
 };
 
 class Tables {

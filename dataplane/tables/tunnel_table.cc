@@ -1,11 +1,14 @@
 #include "dataplane/tables/tunnel_table.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "dataplane/packet/checksum.h"
 
 namespace gw::dp {
 namespace {
 
-// The fast line of an id without a tunnel.
+// The fields of an id without a tunnel.
 const TunnelFast kFreeId = [] {
   TunnelFast f;
   f.present = false;
@@ -29,11 +32,25 @@ void TunnelRec::BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos
   tmpl_sum = sum;
 }
 
-TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
+TunnelView TunnelView::Pack(const TunnelFast& f) noexcept {
+  TunnelView v{};
+  std::memcpy(v.w, &f.tmpl, sizeof(f.tmpl));  // bytes 0..19
+  const uint32_t sum = FoldSum(f.tmpl_sum);
+  v.w[2] |= uint64_t{sum} << 32 | uint64_t{f.mtu} << 48;
+  const uint8_t flags = static_cast<uint8_t>(
+      (f.carries & (kCarryIpv4 | kCarryIpv6)) | (f.tos_inherit ? kTosInherit : 0) |
+      (f.pmtudisc ? kPmtuDisc : 0) | (f.up ? kUp : 0) | (f.remote_any ? kRemoteAny : 0) |
+      (f.present ? kPresent : 0));
+  v.w[3] = uint64_t{f.bound_port} | uint64_t{f.ttl} << 16 | uint64_t{flags} << 24;
+  return v;
+}
+
+TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity, uint32_t workers)
     : rcu_(rcu),
       capacity_(capacity),
+      workers_(std::max<uint32_t>(workers, 1)),
       slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)),
-      fast_(std::make_unique<FastSlot[]>(capacity)) {
+      lines_(std::make_unique<TunnelLine[]>(size_t{capacity} * workers_)) {
   for (uint32_t i = 0; i < capacity; ++i) {
     slots_[i].store(nullptr, std::memory_order_relaxed);
     WriteFast(i, kFreeId);
@@ -43,21 +60,32 @@ TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity)
 bool TunnelTable::ReadPublished(uint32_t id, TunnelView* out) const noexcept {
   const TunnelRec* r = Get(id);
   if (r == nullptr) return false;
-  const TunnelFast& f = *r;
-  std::memcpy(out->w, &f, sizeof(f));
+  *out = TunnelView::Pack(*r);
   return true;
 }
 
 void TunnelTable::WriteFast(uint32_t id, const TunnelFast& f) {
-  FastSlot& s = fast_[id];
-  const uint32_t seq = s.seq.load(std::memory_order_relaxed);
-  s.seq.store(seq + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
-  uint64_t w[TunnelView::kWords] = {};
-  std::memcpy(w, &f, sizeof(f));
-  for (size_t i = 0; i < TunnelView::kWords; ++i)
-    std::atomic_ref<uint64_t>(s.w[i]).store(w[i], std::memory_order_relaxed);
-  s.seq.store(seq + 2, std::memory_order_release);
+  const TunnelView v = TunnelView::Pack(f);
+  for (uint32_t worker = 0; worker < workers_; ++worker) {
+    TunnelLine& l = Lines(worker)[id];
+    const uint32_t seq = l.seq.load(std::memory_order_relaxed);
+    l.seq.store(seq + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
+    for (size_t i = 0; i < 3; ++i)
+      std::atomic_ref<uint64_t>(l.w[i]).store(v.w[i], std::memory_order_relaxed);
+    std::atomic_ref<uint32_t>(l.w3).store(static_cast<uint32_t>(v.w[3]), std::memory_order_relaxed);
+    l.seq.store(seq + 2, std::memory_order_release);
+  }
+}
+
+TunnelCounters TunnelTable::Counters(uint32_t worker, uint32_t id) const noexcept {
+  const TunnelCounters& c = Lines(worker)[id].c;
+  TunnelCounters out;
+  out.encap_packets = dp::Read(c.encap_packets);
+  out.encap_bytes = dp::Read(c.encap_bytes);
+  out.decap_packets = dp::Read(c.decap_packets);
+  out.decap_bytes = dp::Read(c.decap_bytes);
+  return out;
 }
 
 TunnelTable::~TunnelTable() {

@@ -4,12 +4,14 @@
 // one atomic pointer store and frees the old one after a grace period: a packet sees the old
 // tunnel or the new one, never a mix.
 //
-// The walk reads the part it needs (TunnelFast) from a second array, one cache line per id under a
-// sequence counter, so that it goes from the tunnel id to the fields in one memory access instead
-// of two dependent ones (slot, then record): with 1M tunnels both are cache misses. The control
-// thread is the only writer: it makes the counter odd, writes the line, makes it even. A reader
-// copies the line between two reads of the counter; if a write was under way it takes the
-// published record instead (Read), so it never waits for the writer and never sees a mix.
+// The walk reads the part it needs (TunnelFast, packed as a TunnelView) from its own array of
+// lines, one cache line per id and worker under a sequence counter, which also holds that worker's
+// counters of the tunnel: from the tunnel id to the fields and the counters in one memory access,
+// instead of three (slot, record, counters), which with 1M tunnels are all cache misses. The
+// control thread is the only writer of the fields: it makes the counter odd, writes them, makes
+// it even. A reader copies them between two reads of the counter; if a write was under way it
+// takes the published record instead (Read), so it never waits for the writer and never sees a
+// mix.
 #pragma once
 
 #include <array>
@@ -20,6 +22,7 @@
 #include <memory>
 #include <vector>
 
+#include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
 #include "dataplane/tables/rcu.h"
 
@@ -29,8 +32,8 @@ inline constexpr uint8_t kCarryIpv4 = 1;  // protocol 4
 inline constexpr uint8_t kCarryIpv6 = 2;  // protocol 41
 inline constexpr uint16_t kNoPort = 0xffff;
 
-// What the walk reads of a tunnel (encap and decap): 36 bytes, kept in one cache line per tunnel
-// (TunnelTable::Read).
+// What the walk reads of a tunnel (encap and decap), packed into each worker's line for it
+// (TunnelView, TunnelLine).
 struct TunnelFast {
   rte_ipv4_hdr tmpl{};       // version/IHL, fixed TOS (DSCP), DF, fixed TTL, src, dst (0: any)
   uint32_t tmpl_sum = 0;     // one's complement sum of tmpl's 16-bit words
@@ -42,7 +45,7 @@ struct TunnelFast {
   bool pmtudisc = true;      // DF set; else DF copied from an IPv4 inner
   bool up = false;
   bool remote_any = false;
-  bool present = true;       // false: a free id (only in TunnelTable's fast copies)
+  bool present = true;       // false: a free id (only in TunnelTable's lines)
 
   // tmpl's 16-bit word i, as it sits in memory.
   uint16_t TmplWord(int i) const noexcept {
@@ -52,15 +55,28 @@ struct TunnelFast {
   }
 };
 
-// A reader's copy of a tunnel's fast fields: the five words of its line, as TunnelTable::Read
-// loaded them, with accessors that take each field out of them. Kept as words rather than copied
-// into a TunnelFast on the stack: that copy costs ~20 cycles per decapsulated packet in gw_bench
-// (stores, then narrower reloads of them), where shifts of registers cost a few.
+// What the walk reads of a tunnel, packed into 28 bytes: the template (20 bytes), its sum folded
+// to 16 bits, the MTU, then in a 32-bit fourth word the bound port, the TTL and one byte of flags.
+// A reader keeps them as the words it loaded and takes each field out with a shift: copying them
+// into a TunnelFast on the stack cost ~20 cycles per decapsulated packet in gw_bench (stores, then
+// narrower reloads of them).
 struct TunnelView {
-  static constexpr size_t kWords = (sizeof(TunnelFast) + 7) / 8;
+  static constexpr size_t kWords = 4;  // w[3] holds 32 bits
+  // Flag bits (byte 3 of w[3]); kCarryIpv4 and kCarryIpv6 are bits 0 and 1.
+  static constexpr uint8_t kTosInherit = 1 << 2;
+  static constexpr uint8_t kPmtuDisc = 1 << 3;
+  static constexpr uint8_t kUp = 1 << 4;
+  static constexpr uint8_t kRemoteAny = 1 << 5;
+  static constexpr uint8_t kPresent = 1 << 6;
+  // Added to the folded sum: five 0xffff, which are zero to a one's complement sum, so that
+  // taking up to five template words back out of it (EncapBuild) never goes below zero.
+  static constexpr uint32_t kSumBias = 5 * 0xffffu;
+
   uint64_t w[kWords];
 
-  // Byte `off` of the TunnelFast (little-endian words).
+  static TunnelView Pack(const TunnelFast& f) noexcept;
+
+  // Byte `off` of the template (little-endian words).
   uint8_t Byte(size_t off) const noexcept { return static_cast<uint8_t>(w[off / 8] >> (8 * (off % 8))); }
   uint16_t TmplWord(int i) const noexcept { return static_cast<uint16_t>(w[i / 4] >> (16 * (i % 4))); }
   uint8_t version_ihl() const noexcept { return Byte(offsetof(rte_ipv4_hdr, version_ihl)); }
@@ -68,22 +84,35 @@ struct TunnelView {
   uint8_t tmpl_ttl() const noexcept { return Byte(offsetof(rte_ipv4_hdr, time_to_live)); }
   uint32_t src_be() const noexcept { return static_cast<uint32_t>(w[1] >> 32); }  // bytes 12..15
   uint32_t dst_be() const noexcept { return static_cast<uint32_t>(w[2]); }        // bytes 16..19
-  uint32_t tmpl_sum() const noexcept { return static_cast<uint32_t>(w[2] >> 32); }
-  uint16_t mtu() const noexcept { return static_cast<uint16_t>(w[3]); }
-  uint16_t bound_port() const noexcept { return static_cast<uint16_t>(w[3] >> 16); }
-  uint8_t carries() const noexcept { return Byte(offsetof(TunnelFast, carries)); }
-  uint8_t ttl() const noexcept { return Byte(offsetof(TunnelFast, ttl)); }
-  bool tos_inherit() const noexcept { return Byte(offsetof(TunnelFast, tos_inherit)) != 0; }
-  bool pmtudisc() const noexcept { return Byte(offsetof(TunnelFast, pmtudisc)) != 0; }
-  bool up() const noexcept { return Byte(offsetof(TunnelFast, up)) != 0; }
-  bool remote_any() const noexcept { return Byte(offsetof(TunnelFast, remote_any)) != 0; }
-  bool present() const noexcept { return Byte(offsetof(TunnelFast, present)) != 0; }
+  // The template's one's complement sum, not folded further than 32 bits (see kSumBias).
+  uint32_t tmpl_sum() const noexcept { return static_cast<uint32_t>((w[2] >> 32) & 0xffff) + kSumBias; }
+  uint16_t mtu() const noexcept { return static_cast<uint16_t>(w[2] >> 48); }
+  uint16_t bound_port() const noexcept { return static_cast<uint16_t>(w[3]); }
+  uint8_t ttl() const noexcept { return static_cast<uint8_t>(w[3] >> 16); }
+  uint8_t flags() const noexcept { return static_cast<uint8_t>(w[3] >> 24); }
+  uint8_t carries() const noexcept { return flags() & (kCarryIpv4 | kCarryIpv6); }
+  bool tos_inherit() const noexcept { return (flags() & kTosInherit) != 0; }
+  bool pmtudisc() const noexcept { return (flags() & kPmtuDisc) != 0; }
+  bool up() const noexcept { return (flags() & kUp) != 0; }
+  bool remote_any() const noexcept { return (flags() & kRemoteAny) != 0; }
+  bool present() const noexcept { return (flags() & kPresent) != 0; }
 };
 static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN);
-static_assert(offsetof(TunnelFast, tmpl) == 0 && offsetof(TunnelFast, tmpl_sum) == 20 &&
-              offsetof(TunnelFast, mtu) == 24 && offsetof(TunnelFast, bound_port) == 26);
 static_assert(offsetof(rte_ipv4_hdr, src_addr) == 12 && offsetof(rte_ipv4_hdr, dst_addr) == 16);
-static_assert(TunnelView::kWords == 5);
+
+// One worker's line for one tunnel id: the tunnel's packed fields under a sequence counter, and
+// this worker's counters of the tunnel. Each worker has its own line per id, so a packet reads
+// and counts its tunnel in one cache line that no other core writes (with 1M tunnels, the
+// separate counter line was one more cache and TLB miss per packet: docs/performance.md 8.5).
+// The control thread writes the fields of every worker's line; only that worker writes its
+// counters.
+struct alignas(64) TunnelLine {
+  uint64_t w[3];                  // TunnelView words 0..2
+  uint32_t w3;                    // TunnelView word 3
+  std::atomic<uint32_t> seq{0};   // odd: the control thread is writing the fields
+  TunnelCounters c;
+};
+static_assert(sizeof(TunnelLine) == 64 && offsetof(TunnelLine, c) == 32);
 
 struct TunnelRec : TunnelFast {
   uint32_t id = 0;  // tunnel id (index in the table, in the counters)
@@ -97,34 +126,42 @@ struct TunnelRec : TunnelFast {
 
 class TunnelTable {
  public:
-  TunnelTable(const Rcu& rcu, uint32_t capacity);
+  // `workers`: how many lines each id has, one per worker lcore.
+  TunnelTable(const Rcu& rcu, uint32_t capacity, uint32_t workers);
   ~TunnelTable();
 
   uint32_t capacity() const { return capacity_; }
+  uint32_t workers() const { return workers_; }
 
   // Reader: the current record, or nullptr for a free id.
   const TunnelRec* Get(uint32_t id) const noexcept {
     return slots_[id].load(std::memory_order_acquire);
   }
-  // Reader: tunnel `id`'s fast fields, into *out; false for a free id. With kFirst = 3 only the
-  // last two words are loaded: mtu, bound port, mode, TTL and the flags (what decap checks).
+  // Worker `worker`'s lines, indexed by tunnel id.
+  TunnelLine* Lines(uint32_t worker) const noexcept {
+    return lines_.get() + size_t{worker} * capacity_;
+  }
+  // Reader: tunnel `id`'s fields from this worker's `lines`, into *out; false for a free id. With
+  // kFirst = 3 only the fourth word is loaded: bound port, TTL, mode and flags (what decap checks).
   template <size_t kFirst = 0>
-  [[gnu::always_inline]] bool Read(uint32_t id, TunnelView* out) const noexcept {
+  [[gnu::always_inline]] bool Read(const TunnelLine* lines, uint32_t id,
+                                   TunnelView* out) const noexcept {
     static_assert(kFirst <= 3);
-    const FastSlot& s = fast_[id];
-    const uint32_t before = s.seq.load(std::memory_order_acquire);
-    if constexpr (kFirst <= 0) out->w[0] = LoadWord(s.w[0]);
-    if constexpr (kFirst <= 1) out->w[1] = LoadWord(s.w[1]);
-    if constexpr (kFirst <= 2) out->w[2] = LoadWord(s.w[2]);
-    out->w[3] = LoadWord(s.w[3]);
-    out->w[4] = LoadWord(s.w[4]);
+    const TunnelLine& l = lines[id];
+    const uint32_t before = l.seq.load(std::memory_order_acquire);
+    if constexpr (kFirst <= 0) out->w[0] = LoadWord(l.w[0]);
+    if constexpr (kFirst <= 1) out->w[1] = LoadWord(l.w[1]);
+    if constexpr (kFirst <= 2) out->w[2] = LoadWord(l.w[2]);
+    out->w[3] = std::atomic_ref<uint32_t>(const_cast<uint32_t&>(l.w3)).load(std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_acquire);
-    if ((before & 1) != 0 || s.seq.load(std::memory_order_relaxed) != before) [[unlikely]]
+    if ((before & 1) != 0 || l.seq.load(std::memory_order_relaxed) != before) [[unlikely]]
       return ReadPublished(id, out);
     return out->present();
   }
-  // Reader: starts loading the fast fields of `id` (the burst stage, burst.h).
-  void Prefetch(uint32_t id) const noexcept { rte_prefetch0(&fast_[id]); }
+  // Reader: starts loading line `id` (the burst stage, burst.h).
+  static void Prefetch(const TunnelLine* lines, uint32_t id) noexcept { rte_prefetch0(&lines[id]); }
+  // Any thread: worker `worker`'s counters of tunnel `id` (each word read whole).
+  TunnelCounters Counters(uint32_t worker, uint32_t id) const noexcept;
 
   // Writer (control thread): publish `rec` at rec->id (new or replacing), retire what was there.
   void Publish(std::unique_ptr<TunnelRec> rec);
@@ -136,24 +173,19 @@ class TunnelTable {
   void Barrier();
 
  private:
-  struct alignas(64) FastSlot {
-    std::atomic<uint32_t> seq{0};     // odd: being written
-    uint64_t w[TunnelView::kWords];  // a TunnelFast
-  };
-  static_assert(sizeof(FastSlot) == 64);
-
   // A write was under way: the record it is publishing, or the one before it.
   [[gnu::cold]] bool ReadPublished(uint32_t id, TunnelView* out) const noexcept;
   static uint64_t LoadWord(const uint64_t& w) noexcept {
     return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(w)).load(std::memory_order_relaxed);
   }
-  // Writer: the fast copy of `id`.
+  // Writer: the fields of `id` in every worker's line (their counters stay).
   void WriteFast(uint32_t id, const TunnelFast& f);
 
   const Rcu& rcu_;
   uint32_t capacity_;
+  uint32_t workers_;
   std::unique_ptr<std::atomic<const TunnelRec*>[]> slots_;
-  std::unique_ptr<FastSlot[]> fast_;
+  std::unique_ptr<TunnelLine[]> lines_;  // workers_ arrays of capacity_ lines
   struct Retired {
     const TunnelRec* rec;
     uint64_t token;

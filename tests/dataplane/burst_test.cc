@@ -71,7 +71,7 @@ class BurstStageTest : public WalkFixture {
       r.encap += Tc(id).encap_packets;
       r.decap += Tc(id).decap_packets;
     }
-    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+    ResetCounters();
     ip_id_ = 0;
     return r;
   }
@@ -158,7 +158,7 @@ TEST_F(BurstStageTest, TheTunnelMemoChangesNothing) {
       ip4("10.20.1.2", 64, 32, true),
   };
   auto run = [&](bool one_burst) {
-    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+    ResetCounters();
     ip_id_ = 0;
     dp::TunnelMemo memo;
     burst_memo_ = one_burst ? &memo : nullptr;

@@ -35,7 +35,7 @@ class WalkFixture : public GatewayFixture {
     pool_ = rte_pktmbuf_pool_create("gwunit_pool", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
                                     SOCKET_ID_ANY);
     ASSERT_NE(pool_, nullptr) << rte_strerror(rte_errno);
-    counters_ = std::make_unique<dp::LcoreCounters>(tables_->tunnels.capacity());
+    counters_ = std::make_unique<dp::LcoreCounters>();
   }
 
   void TearDown() override {
@@ -64,7 +64,7 @@ class WalkFixture : public GatewayFixture {
     }
     if (!frame.empty()) std::memcpy(p, frame.data(), frame.size());  // (an empty vector's data() may be null)
     dp::Ctx ctx{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
-                ip_id_};
+                tables_->tunnels.Lines(0), ip_id_};
     if (!neigh_cache_.empty()) {
       // As a worker's poll loop: its caches, valid for the generations read at the loop's start.
       ctx.neigh_cache = neigh_cache_.data();
@@ -129,7 +129,14 @@ class WalkFixture : public GatewayFixture {
     return total;
   }
 
-  const dp::TunnelCounters& Tc(uint32_t id) const { return counters_->tunnels[id]; }
+  // The walk's counters of tunnel `id` (it walks as worker 0).
+  dp::TunnelCounters Tc(uint32_t id) const { return tables_->tunnels.Counters(0, id); }
+  // Every counter back to zero, the tunnels' included.
+  void ResetCounters() {
+    counters_ = std::make_unique<dp::LcoreCounters>();
+    for (uint32_t id = 0; id < tables_->tunnels.capacity(); ++id)
+      tables_->tunnels.Lines(0)[id].c = dp::TunnelCounters{};
+  }
 
   // Walk with a worker's neighbour and peer caches from now on.
   void UseWorkerCaches() {

@@ -308,11 +308,21 @@ def compare_port(port, exp, act):
 
 # --------------------------------------------------------------------------- running gatewayd
 
-def gatewayd_cmd(gatewayd, tmp, ports, prefix, extra=()):
-    cmd = [gatewayd, "-l", "0,1", "--no-huge", "--no-pci", "-m", "512",
+def out_paths(tmp, p, tx_queues):
+    """Port p's tx pcaps, one per TX queue: outP.pcap, then outP.q1.pcap, ..."""
+    return [os.path.join(tmp, f"out{p}.pcap")] + [os.path.join(tmp, f"out{p}.q{q}.pcap")
+                                                   for q in range(1, tx_queues)]
+
+
+def gatewayd_cmd(gatewayd, tmp, ports, prefix, extra=(), lcores=None, tx_queues=1):
+    """lcores: EAL --lcores for the case (LCORES), else -l 0,1 (one worker); tx_queues: TX queues
+    per port (each worker needs its own), each written to its own pcap."""
+    cores = ["--lcores", lcores] if lcores else ["-l", "0,1"]
+    cmd = [gatewayd, *cores, "--no-huge", "--no-pci", "-m", "512",
            "--file-prefix", prefix, "--log-level=*:notice"]
     for p in range(ports):
-        cmd.append(f"--vdev=net_pcap{p},rx_pcap={tmp}/in{p}.pcap,tx_pcap={tmp}/out{p}.pcap")
+        txs = "".join(f",tx_pcap={path}" for path in out_paths(tmp, p, tx_queues))
+        cmd.append(f"--vdev=net_pcap{p},rx_pcap={tmp}/in{p}.pcap{txs}")
     cmd += ["--", f"--config={tmp}/gw.conf", "--idle_sleep_us=50", f"--socket={tmp}/gw.sock"]
     cmd += list(extra)
     return cmd
@@ -388,7 +398,8 @@ def run_case(args, name, mod, tmp):
         return []
 
     prefix = f"gwt_{os.getpid()}_{name}"[:64]
-    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix, getattr(mod, "EXTRA_ARGS", ()))
+    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix, getattr(mod, "EXTRA_ARGS", ()),
+                       getattr(mod, "LCORES", None), getattr(mod, "TX_QUEUES", 1))
     with open(os.path.join(tmp, "cmdline"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     out_path, err_path = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
@@ -533,12 +544,12 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
     # Output pcaps.
     actual = {}
     for p in range(ports):
-        path = os.path.join(tmp, f"out{p}.pcap")
-        try:
-            actual[p] = read_pcap(path)
-        except Exception as e:  # missing or truncated pcap: unclean port close
-            failures.append(f"port{p}: cannot read tx pcap {path}: {e}")
-            actual[p] = []
+        actual[p] = []
+        for path in out_paths(tmp, p, getattr(mod, "TX_QUEUES", 1)):  # (queue after queue)
+            try:
+                actual[p] += read_pcap(path)
+            except Exception as e:  # missing or truncated pcap: unclean port close
+                failures.append(f"port{p}: cannot read tx pcap {path}: {e}")
     unordered = set(getattr(mod, "UNORDERED_PORTS", ()))
     custom = set(getattr(mod, "CUSTOM_PORTS", ()))
     for p in range(ports):
