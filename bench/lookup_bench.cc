@@ -3,8 +3,9 @@
 //   lookup/fib4_n1      dp::Lookup4: rte_fib_lookup_bulk(n = 1) per packet (a call through
 //                       the FIB's function pointer each time)
 //   lookup/fib4_bulk32  one rte_fib_lookup_bulk of 32 destinations
-//   lookup/peer_n1      LfHash::Lookup (rte_hash_lookup_data) of a decap peer key, one per call
-//   lookup/peer_bulk32  rte_hash_lookup_bulk_data of 32 peer keys
+//   lookup/peer_n1      PeerTable::Lookup (the walk's bucket lines) of a decap peer key, one per call
+//   lookup/peer_lines32 the same for 32 keys, their buckets prefetched first (as the burst stage)
+//   lookup/peer_bulk32  rte_hash_lookup_bulk_data of 32 peer keys (the PeerTable's LfHash copy)
 //   lookup/peer_cached  dp::LookupPeer: the worker's peer cache, then the hash (what Decap does)
 //   lookup/neigh_n1     the neighbour hash, one key per call, over `tunnels` distinct neighbours
 //   lookup/neigh_bulk32 the same, 32 keys per call
@@ -63,12 +64,31 @@ void BM_PeerN1(benchmark::State& state, uint32_t tunnels) {
   uint64_t sum = 0;
   Timed(state, [&](uint32_t next) {
     for (uint16_t i = 0; i < kBurst; ++i) {
-      uint64_t v = 0;
-      rig.tables().peers.Lookup(&keys[next + i], &v);
+      uint32_t v = 0;
+      rig.tables().peers.Lookup(dp::PeerTable::Key(keys[next + i]), &v);
       sum += v;
     }
     benchmark::DoNotOptimize(sum);
   });
+}
+
+void BM_PeerLines32(benchmark::State& state, uint32_t tunnels) {
+  Rig& rig = Rig::Get(tunnels);
+  const std::vector<dp::PeerKey>& keys = rig.frames(Kind::kDecap).peer_keys();
+  const dp::PeerTable& peers = rig.tables().peers;
+  uint64_t sum = 0;
+  uint64_t found = 0;
+  Timed(state, [&](uint32_t next) {
+    for (uint16_t i = 0; i < kBurst; ++i) peers.Prefetch(dp::PeerTable::Key(keys[next + i]));
+    for (uint16_t i = 0; i < kBurst; ++i) {
+      uint32_t v = 0;
+      found += peers.Lookup(dp::PeerTable::Key(keys[next + i]), &v);
+      sum += v;
+    }
+    benchmark::DoNotOptimize(sum);
+  });
+  if (found != static_cast<uint64_t>(state.iterations()) * kBurst)
+    state.SkipWithError("peer keys missing");
 }
 
 void BM_PeerBulk32(benchmark::State& state, uint32_t tunnels) {
@@ -79,7 +99,7 @@ void BM_PeerBulk32(benchmark::State& state, uint32_t tunnels) {
   uint64_t hits = 0;
   Timed(state, [&](uint32_t next) {
     for (uint16_t i = 0; i < kBurst; ++i) ptrs[i] = &keys[next + i];
-    rte_hash_lookup_bulk_data(rig.tables().peers.raw(), ptrs, kBurst, &hits, data);
+    rte_hash_lookup_bulk_data(rig.tables().peers.hash().raw(), ptrs, kBurst, &hits, data);
     benchmark::DoNotOptimize(data);
   });
   if (hits != (uint64_t{1} << kBurst) - 1) state.SkipWithError("peer keys missing");
@@ -183,7 +203,7 @@ void RegisterLookupBenchmarks(uint32_t tunnels) {
     void (*fn)(benchmark::State&, uint32_t);
   } benches[] = {
       {"fib4_n1", BM_Fib4N1},   {"fib4_bulk32", BM_Fib4Bulk32}, {"peer_n1", BM_PeerN1},
-      {"peer_bulk32", BM_PeerBulk32}, {"peer_cached", BM_PeerCached},
+      {"peer_lines32", BM_PeerLines32}, {"peer_bulk32", BM_PeerBulk32}, {"peer_cached", BM_PeerCached},
       {"neigh_n1", BM_NeighN1},       {"neigh_bulk32", BM_NeighBulk32},
       {"tunnel_rec", BM_TunnelRec},
   };

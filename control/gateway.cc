@@ -569,7 +569,7 @@ absl::Status Gateway::TunnelAdd(const Command& c) {
   const dp::PeerKey key = DpPeerKey(t);
   // The record goes in before the peer entry that leads packets to it.
   t_.tunnels.Publish(BuildRec(t));
-  if (absl::Status s = t_.peers.Set(&key, id); !s.ok()) {
+  if (absl::Status s = t_.peers.Set(key, id); !s.ok()) {
     t_.tunnels.Remove(id);
     t_.tunnels.Reclaim();
     return absl::ResourceExhaustedError(
@@ -613,13 +613,13 @@ absl::Status Gateway::TunnelChange(const Command& c) {
   const dp::PeerKey new_key = DpPeerKey(t);
   const bool rekey = std::memcmp(&old_key, &new_key, sizeof(old_key)) != 0;
   if (rekey) {
-    if (absl::Status s = t_.peers.Set(&new_key, t.id); !s.ok())
+    if (absl::Status s = t_.peers.Set(new_key, t.id); !s.ok())
       return absl::ResourceExhaustedError("peer table full (raise --tunnels)");
   }
   // One pointer store: a packet sees the old tunnel or the new one.
   t_.tunnels.Publish(BuildRec(t));
   if (rekey) {
-    (void)t_.peers.Delete(&old_key);
+    (void)t_.peers.Delete(old_key);
     t_.peer_gen.fetch_add(1, std::memory_order_release);
     tunnel_by_peer_.erase(PeerKeyOf(old));
     tunnel_by_peer_.emplace(PeerKeyOf(t), c.name);
@@ -678,7 +678,7 @@ absl::Status Gateway::TunnelDel(const Command& c) {
                addrs_.end());
 
   const dp::PeerKey key = DpPeerKey(t);
-  (void)t_.peers.Delete(&key);
+  (void)t_.peers.Delete(key);
   t_.peer_gen.fetch_add(1, std::memory_order_release);
   tunnel_by_peer_.erase(PeerKeyOf(t));
   t_.tunnels.Remove(t.id);

@@ -31,9 +31,8 @@ struct BurstHints {
 
 // What the peer lookups of one chunk need.
 struct PeerBatch {
-  PeerKey keys[RTE_HASH_LOOKUP_BULK_MAX];
-  const void* key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
-  PeerCacheEntry* slot[RTE_HASH_LOOKUP_BULK_MAX];
+  uint64_t keys[64];
+  PeerCacheEntry* slot[64];
   uint32_t n = 0;
 };
 
@@ -42,17 +41,17 @@ inline void PrefetchTunnel(const Ctx& ctx, uint32_t id) noexcept {
   TunnelTable::Prefetch(ctx.tl, id);
 }
 
-// The misses of the peer cache, looked up in one call; the answers go into the cache (as
-// LookupPeer would put them), and their tunnels are prefetched. Not found: left to the walk.
+// The misses of the peer cache: their buckets loaded together, then looked up; the answers go
+// into the cache (as LookupPeer would put them), and their tunnels are prefetched. Not found
+// (or only the wildcard peer has it): left to the walk.
 inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b) noexcept {
-  if (b.n == 0) return;
-  uint64_t ids[RTE_HASH_LOOKUP_BULK_MAX];
-  const uint64_t hits = ctx.t->peers.LookupBulk(b.key_ptrs, b.n, ids);
+  for (uint32_t j = 0; j < b.n; ++j) ctx.t->peers.Prefetch(b.keys[j]);
   for (uint32_t j = 0; j < b.n; ++j) {
-    if (!(hits & (uint64_t{1} << j))) continue;
-    const auto id = static_cast<uint32_t>(ids[j]);
+    uint32_t id;
+    if (!ctx.t->peers.Lookup(b.keys[j], &id)) continue;
     if (b.slot[j] != nullptr)
-      *b.slot[j] = PeerCacheEntry{ctx.peer_gen, b.keys[j].remote_be, b.keys[j].local_be, id};
+      *b.slot[j] = PeerCacheEntry{ctx.peer_gen, static_cast<uint32_t>(b.keys[j]),
+                                  static_cast<uint32_t>(b.keys[j] >> 32), id};
     PrefetchTunnel(ctx, id);
   }
   b.n = 0;
@@ -126,8 +125,7 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
         continue;
       }
     }
-    batch.keys[batch.n] = PeerKey{o->src_addr, o->dst_addr};
-    batch.key_ptrs[batch.n] = &batch.keys[batch.n];
+    batch.keys[batch.n] = PeerTable::Key(o->src_addr, o->dst_addr);
     batch.slot[batch.n++] = e;
   }
   LookupPeersBulk(ctx, batch);

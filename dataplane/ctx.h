@@ -187,12 +187,12 @@ inline bool LookupPeer(Ctx& ctx, uint32_t remote_be, uint32_t local_be, uint64_t
       return true;
     }
   }
-  PeerKey key{remote_be, local_be};
-  if (!ctx.t->peers.Lookup(&key, id)) {
-    key.remote_be = 0;
-    if (!ctx.t->peers.Lookup(&key, id)) return false;
-  }
-  if (e != nullptr) *e = PeerCacheEntry{ctx.peer_gen, remote_be, local_be, static_cast<uint32_t>(*id)};
+  uint32_t found;
+  if (!ctx.t->peers.Lookup(PeerTable::Key(remote_be, local_be), &found) &&
+      !ctx.t->peers.Lookup(PeerTable::Key(0, local_be), &found))
+    return false;
+  *id = found;
+  if (e != nullptr) *e = PeerCacheEntry{ctx.peer_gen, remote_be, local_be, found};
   return true;
 }
 

@@ -11,7 +11,7 @@ Tables::Tables(const TableSizes& s)
       route4(rcu, "gw_route4", s.routes, s.tbl8s),
       route6(rcu, "gw_route6", s.routes6, s.tbl8s6),
       tunnels(rcu, s.tunnels, s.workers),
-      peers(rcu, "gw_peers", s.tunnels, sizeof(PeerKey)),
+      peers(rcu, "gw_peers", s.tunnels),
       neighbours(rcu, "gw_neigh", s.neighbours, sizeof(NeighKey)),
       sources_(new SourceAddrs()) {}
 

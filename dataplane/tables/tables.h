@@ -13,19 +13,12 @@
 #include "dataplane/dpdk.h"
 #include "dataplane/tables/lf_hash.h"
 #include "dataplane/tables/nexthop.h"
+#include "dataplane/tables/peer_table.h"
 #include "dataplane/tables/rcu.h"
 #include "dataplane/tables/route_table.h"
 #include "dataplane/tables/tunnel_table.h"
 
 namespace gw::dp {
-
-// Peer table key: (outer source, outer destination) of a received IPIP/SIT packet, network order.
-// A `remote any` tunnel is keyed with remote_be = 0.
-struct PeerKey {
-  uint32_t remote_be;
-  uint32_t local_be;
-};
-static_assert(sizeof(PeerKey) == 8);
 
 // Neighbour table key: next-hop address on a port. IPv4 addresses use the first 4 bytes.
 struct NeighKey {
@@ -102,7 +95,7 @@ class Tables {
   Route4Table route4;
   Route6Table route6;
   TunnelTable tunnels;
-  LfHash peers;       // PeerKey -> tunnel id
+  PeerTable peers;    // PeerKey -> tunnel id
   LfHash neighbours;  // NeighKey -> packed MAC
   std::array<PortState, RTE_MAX_ETHPORTS> ports;
   // Bumped by the control thread after every change to `neighbours` / `peers`: the workers'

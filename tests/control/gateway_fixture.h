@@ -136,9 +136,15 @@ class GatewayFixture : public ::testing::Test {
   dp::NextHop Nh6(const char* addr) const { return tables_->nexthops.Get(NhId6(addr)); }
 
   std::optional<uint64_t> Peer(uint32_t remote_be, uint32_t local_be) const {
+    // The walk's lines and the authoritative hash must agree.
     dp::PeerKey k{remote_be, local_be};
     uint64_t v;
-    if (!tables_->peers.Lookup(&k, &v)) return std::nullopt;
+    const bool in_hash = tables_->peers.hash().Lookup(&k, &v);
+    uint32_t id;
+    const bool in_lines = tables_->peers.Lookup(dp::PeerTable::Key(k), &id);
+    EXPECT_EQ(in_lines, in_hash);
+    if (!in_hash) return std::nullopt;
+    EXPECT_EQ(id, v);
     return v;
   }
   std::optional<uint64_t> Neigh4(uint16_t port, const char* addr) const {
