@@ -45,7 +45,8 @@ def main():
     signal.signal(signal.SIGINT, runner.on_signal)
     signal.signal(signal.SIGTERM, runner.on_signal)
     rig = runner.Rig(a)
-    rig.huge = runner.hugepages_usable(3072)
+    # Every build stays alive (up to -m 3072 each), and testpmd (-m 1024) with --testpmd.
+    rig.huge = runner.hugepages_usable(3072 * len(a.binaries) + 1024)
     labels = [chr(ord("A") + i) for i in range(len(a.binaries))]
     for lab, b in zip(labels, a.binaries):
         log("%s = %s" % (lab, b))
