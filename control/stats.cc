@@ -44,13 +44,7 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
 dp::TunnelCounters TunnelTotals(const dp::Dataplane& d, uint32_t id) {
   const dp::TunnelTable& tunnels = d.tables().tunnels;
   dp::TunnelCounters t;
-  for (uint32_t w = 0; w < tunnels.workers(); ++w) {
-    const dp::TunnelCounters c = tunnels.Counters(w, id);
-    t.encap_packets += c.encap_packets;
-    t.encap_bytes += c.encap_bytes;
-    t.decap_packets += c.decap_packets;
-    t.decap_bytes += c.decap_bytes;
-  }
+  for (uint32_t w = 0; w < tunnels.workers(); ++w) t += tunnels.Counters(w, id);
   return t;
 }
 

@@ -24,6 +24,7 @@
 namespace gw::dp {
 
 inline constexpr uint16_t kMaxBurst = 512;
+inline constexpr uint16_t kStageChunk = 64;  // packets per StageChunk
 
 struct BurstHints {
   RouteHint route[kMaxBurst];
@@ -31,8 +32,8 @@ struct BurstHints {
 
 // What the peer lookups of one chunk need.
 struct PeerBatch {
-  uint64_t keys[64];
-  PeerCacheEntry* slot[64];
+  uint64_t keys[kStageChunk];  // PeerTable::Key
+  PeerCacheEntry* slot[kStageChunk];
   uint32_t n = 0;
 };
 
@@ -60,7 +61,7 @@ inline void LookupPeersBulk(Ctx& ctx, PeerBatch& b) noexcept {
 // One chunk of at most 64 packets.
 inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* hints,
                        bool prefetch) noexcept {
-  constexpr uint16_t kChunk = 64;
+  constexpr uint16_t kChunk = kStageChunk;
   uint32_t keys[2 * kChunk];  // outer destinations [0, k), inner ones [kChunk, kChunk + k2)
   uint64_t ids[2 * kChunk];
   uint8_t idx[2 * kChunk];
@@ -97,7 +98,7 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
 
   // 1. Per packet, what its walk reads next. A route into a tunnel names the tunnel: its fast
   // fields and this worker's counters, at once. For IPIP / 6in4 to a local address: the peer
-  // (cache, else one bulk hash lookup per 64 misses), then the same. Other next hops: their
+  // (cache, else its bucket, all the chunk's misses prefetched together), then the same. Other next hops: their
   // record (28 bytes: some straddle two lines).
   PeerBatch batch;
   for (uint16_t j = 0; j < k; ++j) {
@@ -117,13 +118,11 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
     if ((o->next_proto_id != IPPROTO_IPIP && o->next_proto_id != IPPROTO_IPV6) ||
         (o->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
       continue;
-    PeerCacheEntry* e = nullptr;
-    if (ctx.peer_cache != nullptr) {
-      e = &ctx.peer_cache[CacheSlot(o->src_addr, o->dst_addr, kPeerCacheBits)];
-      if (e->gen == ctx.peer_gen && e->remote_be == o->src_addr && e->local_be == o->dst_addr) {
-        PrefetchTunnel(ctx, e->tunnel);
-        continue;
-      }
+    bool hit;
+    PeerCacheEntry* e = PeerCacheFor(ctx, o->src_addr, o->dst_addr, &hit);
+    if (hit) {
+      PrefetchTunnel(ctx, e->tunnel);
+      continue;
     }
     batch.keys[batch.n] = PeerTable::Key(o->src_addr, o->dst_addr);
     batch.slot[batch.n++] = e;
@@ -133,8 +132,8 @@ inline void StageChunk(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, RouteHint* h
 
 inline void StageBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, BurstHints* h,
                        bool prefetch) noexcept {
-  for (uint16_t off = 0; off < n; off += 64) {
-    const uint16_t c = std::min<uint16_t>(64, n - off);
+  for (uint16_t off = 0; off < n; off += kStageChunk) {
+    const uint16_t c = std::min<uint16_t>(kStageChunk, n - off);
     StageChunk(ctx, pkts + off, c, h->route + off, prefetch);
   }
 }

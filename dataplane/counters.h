@@ -64,6 +64,14 @@ struct TunnelCounters {
   uint64_t encap_bytes = 0;
   uint64_t decap_packets = 0;
   uint64_t decap_bytes = 0;
+
+  TunnelCounters& operator+=(const TunnelCounters& o) noexcept {
+    encap_packets += o.encap_packets;
+    encap_bytes += o.encap_bytes;
+    decap_packets += o.decap_packets;
+    decap_bytes += o.decap_bytes;
+    return *this;
+  }
 };
 
 struct alignas(64) LcoreCounters {

@@ -175,24 +175,30 @@ inline bool LookupNeighbour(const Ctx& ctx, const NeighKey& k, uint64_t* mac) no
   return true;
 }
 
+// The worker's peer-cache entry for (remote, local), or null without a cache (tests); *hit when
+// it holds that pair's answer under the current peer generation.
+[[gnu::always_inline]] inline PeerCacheEntry* PeerCacheFor(const Ctx& ctx, uint32_t remote_be,
+                                                           uint32_t local_be, bool* hit) noexcept {
+  *hit = false;
+  if (ctx.peer_cache == nullptr) return nullptr;
+  PeerCacheEntry* e = &ctx.peer_cache[CacheSlot(remote_be, local_be, kPeerCacheBits)];
+  *hit = e->gen == ctx.peer_gen && e->remote_be == remote_be && e->local_be == local_be;
+  return e;
+}
+
 // The tunnel id of received (remote, local) outer addresses: exact pair first, then
 // (any, local); through the worker's cache.
-inline bool LookupPeer(Ctx& ctx, uint32_t remote_be, uint32_t local_be, uint64_t* id) noexcept {
-  PeerCacheEntry* e = nullptr;
-  if (ctx.peer_cache != nullptr) {
-    e = &ctx.peer_cache[CacheSlot(remote_be, local_be, kPeerCacheBits)];
-    if (e->gen == ctx.peer_gen && e->remote_be == remote_be && e->local_be == local_be)
-        [[likely]] {
-      *id = e->tunnel;
-      return true;
-    }
+inline bool LookupPeer(Ctx& ctx, uint32_t remote_be, uint32_t local_be, uint32_t* id) noexcept {
+  bool hit;
+  PeerCacheEntry* e = PeerCacheFor(ctx, remote_be, local_be, &hit);
+  if (hit) [[likely]] {
+    *id = e->tunnel;
+    return true;
   }
-  uint32_t found;
-  if (!ctx.t->peers.Lookup(PeerTable::Key(remote_be, local_be), &found) &&
-      !ctx.t->peers.Lookup(PeerTable::Key(0, local_be), &found))
+  if (!ctx.t->peers.Lookup(PeerTable::Key(remote_be, local_be), id) &&
+      !ctx.t->peers.Lookup(PeerTable::Key(0, local_be), id))
     return false;
-  *id = found;
-  if (e != nullptr) *e = PeerCacheEntry{ctx.peer_gen, remote_be, local_be, found};
+  if (e != nullptr) *e = PeerCacheEntry{ctx.peer_gen, remote_be, local_be, *id};
   return true;
 }
 

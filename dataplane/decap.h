@@ -27,7 +27,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
 
   // The same peer as the burst's last decapsulated packet: its answers (PeerMemo, ctx.h).
   PeerMemo& memo = ctx.peer_memo;
-  uint64_t id;
+  uint32_t id;
   TunnelView tun;  // (word 3: mode and flags)
   if (o->src_addr == memo.remote_be && o->dst_addr == memo.local_be &&
       memo.id != kNoMemo) [[likely]] {
@@ -36,9 +36,9 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
   } else {
     if (!LookupPeer(ctx, o->src_addr, o->dst_addr, &id)) [[unlikely]]
       return Dropped(ctx, Drop::unknown_peer), 0;
-    if (!ctx.t->tunnels.Read<3>(ctx.tl, static_cast<uint32_t>(id), &tun)) [[unlikely]]
+    if (!ctx.t->tunnels.Read<3>(ctx.tl, id, &tun)) [[unlikely]]
       return Dropped(ctx, Drop::unknown_peer), 0;
-    memo = PeerMemo{o->src_addr, o->dst_addr, static_cast<uint32_t>(id), tun.w[3]};
+    memo = PeerMemo{o->src_addr, o->dst_addr, id, tun.w[3]};
   }
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;

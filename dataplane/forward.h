@@ -146,9 +146,7 @@ inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   const Inner in{IPPROTO_IPIP, kCarryIpv4, ip->type_of_service,
                  static_cast<uint16_t>(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)),
                  ip->dst_addr};
-  if (IsFibTunnel(v)) [[likely]]
-    return Encap(ctx, m, FibTunnelId(v), 0, in);
-  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in);
+  return EncapRoute(ctx, m, v, nh, in);
 }
 
 // ---- IPv6 ----
@@ -223,9 +221,7 @@ inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
   if (nh.kind == NhKind::kPort) return OutputIpv6(ctx, m, nh);
   const uint8_t tclass = static_cast<uint8_t>(rte_be_to_cpu_32(ip->vtc_flow) >> 20);
   const Inner in{IPPROTO_IPV6, kCarryIpv6, tclass, 0, 0};
-  if (IsFibTunnel(v)) [[likely]]
-    return Encap(ctx, m, FibTunnelId(v), 0, in);
-  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in);
+  return EncapRoute(ctx, m, v, nh, in);
 }
 
 // ---- ARP ----

@@ -4,14 +4,6 @@
 #include <cstring>
 
 namespace gw::dp {
-namespace {
-
-template <typename T>
-void Store(T& field, T v) {
-  std::atomic_ref<T>(field).store(v, std::memory_order_relaxed);
-}
-
-}  // namespace
 
 PeerTable::PeerTable(const Rcu& rcu, const std::string& name, uint32_t capacity)
     : hash_(rcu, name, capacity, sizeof(PeerKey)),
@@ -46,14 +38,11 @@ bool PeerTable::Find(uint64_t key, uint32_t* bucket, uint32_t* way) const noexce
   return false;
 }
 
-template <typename Fn>
-void PeerTable::Write(uint32_t b, Fn fn) {
-  Bucket& k = buckets_[b];
-  const uint32_t seq = k.seq.load(std::memory_order_relaxed);
-  k.seq.store(seq + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
-  fn(k);
-  k.seq.store(seq + 2, std::memory_order_release);
+void PeerTable::AddPassing(uint32_t from, uint32_t to, int delta) {
+  for (uint32_t p = from; p != to; p = (p + 1) & mask_) {
+    Bucket& k = buckets_[p];
+    SeqWrite(k.seq, [&] { StoreRelaxed(k.passing, k.passing + static_cast<uint32_t>(delta)); });
+  }
 }
 
 absl::Status PeerTable::Set(const PeerKey& pk, uint32_t id) {
@@ -62,7 +51,8 @@ absl::Status PeerTable::Set(const PeerKey& pk, uint32_t id) {
   uint32_t w;
   if (Find(key, &b, &w)) {
     if (absl::Status s = hash_.Set(&pk, id); !s.ok()) return s;
-    Write(b, [&](Bucket& k) { Store(k.id[w], id); });
+    Bucket& k = buckets_[b];
+    SeqWrite(k.seq, [&] { StoreRelaxed(k.id[w], id); });
     return absl::OkStatus();
   }
   // The first free entry from the key's home on.
@@ -78,12 +68,12 @@ absl::Status PeerTable::Set(const PeerKey& pk, uint32_t id) {
   }
   if (probe > kMaxProbe) return absl::ResourceExhaustedError("peer table full");
   if (absl::Status s = hash_.Set(&pk, id); !s.ok()) return s;
-  Write(b, [&](Bucket& k) {
-    Store(k.key[w], key);
-    Store(k.id[w], id);
+  Bucket& k = buckets_[b];
+  SeqWrite(k.seq, [&] {
+    StoreRelaxed(k.key[w], key);
+    StoreRelaxed(k.id[w], id);
   });
-  for (uint32_t p = home; p != b; p = (p + 1) & mask_)
-    Write(p, [](Bucket& k) { Store(k.passing, k.passing + 1); });
+  AddPassing(home, b, +1);
   return absl::OkStatus();
 }
 
@@ -92,12 +82,12 @@ absl::Status PeerTable::Delete(const PeerKey& pk) {
   uint32_t b;
   uint32_t w;
   if (Find(key, &b, &w)) {
-    Write(b, [&](Bucket& k) {
-      Store(k.id[w], kNoTunnel);
-      Store(k.key[w], uint64_t{0});
+    Bucket& k = buckets_[b];
+    SeqWrite(k.seq, [&] {
+      StoreRelaxed(k.id[w], kNoTunnel);
+      StoreRelaxed(k.key[w], uint64_t{0});
     });
-    for (uint32_t p = Home(key); p != b; p = (p + 1) & mask_)
-      Write(p, [](Bucket& k) { Store(k.passing, k.passing - 1); });
+    AddPassing(Home(key), b, -1);
   }
   return hash_.Delete(&pk);
 }

@@ -26,6 +26,7 @@
 #include "dataplane/dpdk.h"
 #include "dataplane/tables/lf_hash.h"
 #include "dataplane/tables/rcu.h"
+#include "dataplane/tables/seqcount.h"
 
 namespace gw::dp {
 
@@ -65,16 +66,15 @@ class PeerTable {
     uint32_t b = Home(key);
     for (uint32_t probe = 0;; ++probe) {
       const Bucket& k = buckets_[b];
-      const uint32_t before = k.seq.load(std::memory_order_acquire);
+      const uint32_t before = SeqBegin(k.seq);
       uint64_t keys[kWays];
       uint32_t ids[kWays];
       for (uint32_t i = 0; i < kWays; ++i) {
-        keys[i] = Load(k.key[i]);
-        ids[i] = Load(k.id[i]);
+        keys[i] = LoadRelaxed(k.key[i]);
+        ids[i] = LoadRelaxed(k.id[i]);
       }
-      const uint32_t passing = Load(k.passing);
-      std::atomic_thread_fence(std::memory_order_acquire);
-      if ((before & 1) != 0 || k.seq.load(std::memory_order_relaxed) != before) [[unlikely]]
+      const uint32_t passing = LoadRelaxed(k.passing);
+      if (!SeqUnchanged(k.seq, before)) [[unlikely]]
         return LookupHash(key, id);
       for (uint32_t i = 0; i < kWays; ++i) {
         if (keys[i] == key && ids[i] != kNoTunnel) {
@@ -108,16 +108,12 @@ class PeerTable {
   };
   static_assert(sizeof(Bucket) == 64);
 
-  template <typename T>
-  static T Load(const T& v) noexcept {
-    return std::atomic_ref<T>(const_cast<T&>(v)).load(std::memory_order_relaxed);
-  }
   [[gnu::cold]] bool LookupHash(uint64_t key, uint32_t* id) const noexcept;
   // Writer: where `key` is, as (bucket, way); false if absent.
   bool Find(uint64_t key, uint32_t* bucket, uint32_t* way) const noexcept;
-  // Writer: bucket b's words under its counter; `fn` changes the bucket.
-  template <typename Fn>
-  void Write(uint32_t b, Fn fn);
+  // Writer: `delta` to the `passing` count of buckets [from, to), an entry stored at `to` whose
+  // home is `from` having come or gone.
+  void AddPassing(uint32_t from, uint32_t to, int delta);
 
   LfHash hash_;
   uint32_t mask_;

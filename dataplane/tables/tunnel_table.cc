@@ -68,13 +68,10 @@ void TunnelTable::WriteFast(uint32_t id, const TunnelFast& f) {
   const TunnelView v = TunnelView::Pack(f);
   for (uint32_t worker = 0; worker < workers_; ++worker) {
     TunnelLine& l = Lines(worker)[id];
-    const uint32_t seq = l.seq.load(std::memory_order_relaxed);
-    l.seq.store(seq + 1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_release);  // odd before any word changes
-    for (size_t i = 0; i < 3; ++i)
-      std::atomic_ref<uint64_t>(l.w[i]).store(v.w[i], std::memory_order_relaxed);
-    std::atomic_ref<uint32_t>(l.w3).store(static_cast<uint32_t>(v.w[3]), std::memory_order_relaxed);
-    l.seq.store(seq + 2, std::memory_order_release);
+    SeqWrite(l.seq, [&] {
+      for (size_t i = 0; i < 3; ++i) StoreRelaxed(l.w[i], v.w[i]);
+      StoreRelaxed(l.w3, static_cast<uint32_t>(v.w[3]));
+    });
   }
 }
 

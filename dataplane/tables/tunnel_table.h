@@ -25,6 +25,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
 #include "dataplane/tables/rcu.h"
+#include "dataplane/tables/seqcount.h"
 
 namespace gw::dp {
 
@@ -103,7 +104,7 @@ static_assert(offsetof(rte_ipv4_hdr, src_addr) == 12 && offsetof(rte_ipv4_hdr, d
 // One worker's line for one tunnel id: the tunnel's packed fields under a sequence counter, and
 // this worker's counters of the tunnel. Each worker has its own line per id, so a packet reads
 // and counts its tunnel in one cache line that no other core writes (with 1M tunnels, the
-// separate counter line was one more cache and TLB miss per packet: docs/performance.md 8.5).
+// separate counter line was one more cache and TLB miss per packet: docs/performance.md 9.1).
 // The control thread writes the fields of every worker's line; only that worker writes its
 // counters.
 struct alignas(64) TunnelLine {
@@ -148,13 +149,12 @@ class TunnelTable {
                                    TunnelView* out) const noexcept {
     static_assert(kFirst <= 3);
     const TunnelLine& l = lines[id];
-    const uint32_t before = l.seq.load(std::memory_order_acquire);
-    if constexpr (kFirst <= 0) out->w[0] = LoadWord(l.w[0]);
-    if constexpr (kFirst <= 1) out->w[1] = LoadWord(l.w[1]);
-    if constexpr (kFirst <= 2) out->w[2] = LoadWord(l.w[2]);
-    out->w[3] = std::atomic_ref<uint32_t>(const_cast<uint32_t&>(l.w3)).load(std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_acquire);
-    if ((before & 1) != 0 || l.seq.load(std::memory_order_relaxed) != before) [[unlikely]]
+    const uint32_t before = SeqBegin(l.seq);
+    if constexpr (kFirst <= 0) out->w[0] = LoadRelaxed(l.w[0]);
+    if constexpr (kFirst <= 1) out->w[1] = LoadRelaxed(l.w[1]);
+    if constexpr (kFirst <= 2) out->w[2] = LoadRelaxed(l.w[2]);
+    out->w[3] = LoadRelaxed(l.w3);
+    if (!SeqUnchanged(l.seq, before)) [[unlikely]]
       return ReadPublished(id, out);
     return out->present();
   }
@@ -175,9 +175,6 @@ class TunnelTable {
  private:
   // A write was under way: the record it is publishing, or the one before it.
   [[gnu::cold]] bool ReadPublished(uint32_t id, TunnelView* out) const noexcept;
-  static uint64_t LoadWord(const uint64_t& w) noexcept {
-    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(w)).load(std::memory_order_relaxed);
-  }
   // Writer: the fields of `id` in every worker's line (their counters stay).
   void WriteFast(uint32_t id, const TunnelFast& f);
 
