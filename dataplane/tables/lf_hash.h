@@ -31,13 +31,6 @@ class LfHash {
     return true;
   }
 
-  // Reader: `n` (at most RTE_HASH_LOOKUP_BULK_MAX) keys at once; bit i of the result is set
-  // when keys[i] was found, its value in values[i].
-  uint64_t LookupBulk(const void** keys, uint32_t n, uint64_t* values) const noexcept {
-    uint64_t hits = 0;
-    rte_hash_lookup_bulk_data(h_, keys, n, &hits, reinterpret_cast<void**>(values));
-    return hits;
-  }
   // Writer (control thread only).
   absl::Status Set(const void* key, uint64_t value);
   absl::Status Delete(const void* key);
