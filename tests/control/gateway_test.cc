@@ -3,6 +3,7 @@
 // and neighbour hashes. Every refused command is checked to leave all of that unchanged.
 #include "control/gateway.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include "tests/control/gateway_fixture.h"
@@ -800,6 +801,33 @@ TEST_F(GatewayFullTest, TheTunnelTableHoldsItsCapacity) {
   ASSERT_TRUE(Config({"tunnel del t7", "tunnel add one_more remote 192.0.9.9 local 192.0.2.1"}));
   EXPECT_EQ(GwTunnel("one_more")->id, 7u);
   EXPECT_EQ(Peer(Be4("192.0.9.9"), Be4("192.0.2.1")), 7u);
+}
+
+// The peer buckets reach 65 buckets (260 entries) from a key's home: the 261st tunnel whose peer
+// key has that home is refused although the tables have room, and the refusal leaves no trace.
+TEST_F(GatewayFullTest, APeerKeyWithNoFreeEntryNearItsHomeIsRefused) {
+  const dp::PeerTable& peers = tables_->peers;
+  const uint32_t local = Be4("192.0.2.1");
+  std::vector<std::string> remotes;
+  uint32_t home = ~0u;
+  for (uint32_t r = 0x0a000001; remotes.size() < 261; ++r) {
+    const uint32_t h = peers.Home(dp::PeerTable::Key(htonl(r), local));
+    if (home == ~0u) home = h;
+    if (h != home) continue;
+    in_addr a{htonl(r)};
+    remotes.push_back(inet_ntoa(a));
+  }
+  for (size_t i = 0; i < 260; ++i) {
+    const std::string line = absl::StrCat("tunnel add p", i, " remote ", remotes[i], " local 192.0.2.1");
+    ASSERT_TRUE(Run(line).ok()) << line;
+  }
+  EXPECT_REFUSED(absl::StrCat("tunnel add p260 remote ", remotes[260], " local 192.0.2.1"),
+                 absl::StatusCode::kResourceExhausted, "peer table full (1024; raise --tunnels)");
+  EXPECT_EQ(Peer(Be4(remotes[260].c_str()), local), std::nullopt);
+  EXPECT_EQ(Peer(Be4(remotes[259].c_str()), local), 259u);
+  // The refused add took no tunnel id: the next tunnel gets 260.
+  ASSERT_TRUE(Run("tunnel add other remote 192.0.9.9 local 192.0.2.1").ok());
+  EXPECT_EQ(GwTunnel("other")->id, 260u);
 }
 
 TEST_F(GatewayFullTest, TheNextHopTableHoldsItsCapacity) {
