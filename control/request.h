@@ -25,7 +25,7 @@ class RequestHandler {
 
   Reply Handle(absl::string_view line);
   // Learned neighbours for `neigh show` (optional).
-  void SetSlowPath(const class SlowPath* sp) { slow_ = sp; }
+  void SetResolver(const class Resolver* r) { resolver_ = r; }
 
  private:
   Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
@@ -35,7 +35,7 @@ class RequestHandler {
   Gateway& gw_;
   const dp::Dataplane* dp_;
   std::string config_path_;
-  const class SlowPath* slow_ = nullptr;
+  const class Resolver* resolver_ = nullptr;
 };
 
 // Writes `text` to `path` atomically: a temporary file beside it, fsync, rename, fsync the
