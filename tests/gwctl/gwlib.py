@@ -2,13 +2,13 @@
 """What the gwctl test files share: gatewayd processes, a raw client of the control socket, the
 test runner, and the checks and helpers the tests have in common.
 
-The tests (Debian's /usr/bin/python3, standard library only) run against real gatewayd processes
-on two net_null ports:
+The tests are one file per area, each runnable on its own (Debian's /usr/bin/python3, standard
+library only), against real gatewayd processes on two net_null ports:
 
-    /usr/bin/python3 tests/gwctl/gwctl_test.py --build build [-k SUBSTRING] [--keep] [--list]
+    /usr/bin/python3 tests/gwctl/AREA_test.py --build build [-k SUBSTRING] [--keep] [--list]
 
 Every test prints PASS or FAIL (with the reason); the last line is "N passed, M failed" and the
-exit status is non-zero when anything failed. Most tests share one gatewayd (started on
+exit status is non-zero when anything failed. Most tests share one gatewayd per file (started on
 first use, no --config); each such test must leave it as it found it: after every one the runner
 compares `config show` with the empty running configuration. Tests that need other flags start
 their own. Every gatewayd must exit 0 on SIGTERM with "mempool: in_use=0" in its stdout.
