@@ -1,7 +1,9 @@
-// gw::dp::Process over bursts of 32 mbufs, as Worker::Run calls it (the burst stage first, then
-// prefetch three ahead), with no driver around it: what the walk itself costs per packet.
+// gw::dp::ProcessBurst over bursts of 32 mbufs, as Worker::Run calls it (the burst stage, the
+// vector walk's fast stages, the scalar walk for the rest), with no driver around it: what the
+// walk itself costs per packet.
 //   process/*           the stage's bulk route lookup only (the worker's default at default sizes)
 //   process_prefetch/*  the stage with its prefetching (the worker's default above 65536 tunnels)
+//   process_scalar/*    every packet through the scalar walk (--fast_path=off), for comparison
 //
 // Process rewrites each mbuf in place (Ethernet stripped, outer header prepended or removed), so
 // every iteration first resets the 32 mbufs from the next 32 prebuilt frames (memcpy of 64 bytes
@@ -17,14 +19,12 @@
 #include <cstdlib>
 
 #include "bench/rig.h"
-#include "dataplane/burst.h"
+#include "dataplane/vector.h"
 
 namespace gw::bench {
 namespace {
 
-constexpr int kPrefetchAhead = 3;  // as dataplane/worker.cc
-
-void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels, bool prefetch) {
+void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels, bool prefetch, bool fast) {
   Rig& rig = Rig::Get(tunnels);
   const Frames& frames = rig.frames(kind);
   auto& burst = rig.burst();
@@ -43,14 +43,8 @@ void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels, bool prefe
     for (uint16_t i = 0; i < kBurst; ++i) ResetMbuf(burst[i], frames.frame(next + i));
     const uint64_t t1 = rte_rdtsc();
     dp::Ctx ctx = rig.ctx(ip_id);
-    dp::StageBurst(ctx, burst.data(), kBurst, &hints, prefetch);
-    for (int i = 0; i < kPrefetchAhead; ++i) rte_prefetch0(rte_pktmbuf_mtod(burst[i], void*));
-    for (uint16_t i = 0; i < kBurst; ++i) {
-      if (i + kPrefetchAhead < kBurst)
-        rte_prefetch0(rte_pktmbuf_mtod(burst[i + kPrefetchAhead], void*));
-      ctx.hint = &hints.route[i];
-      out_sum += dp::Process(ctx, burst[i], in_port);
-    }
+    dp::ProcessBurst(ctx, burst.data(), kBurst, in_port, &hints, prefetch, fast,
+                     [&out_sum](uint16_t, rte_mbuf*, uint16_t out) { out_sum += out; });
     ip_id = ctx.ip_id;
     const uint64_t t2 = rte_rdtsc();
     benchmark::DoNotOptimize(out_sum);
@@ -111,10 +105,13 @@ void RegisterProcessBenchmarks(uint32_t tunnels) {
   for (const auto& k : kinds) {
     const std::string suffix = absl::StrCat(k.name, "/tunnels:", tunnels);
     fix(benchmark::RegisterBenchmark(("process/" + suffix).c_str(), BM_Process, k.kind, tunnels,
-                                     false))
+                                     false, true))
         ->UseManualTime();
     fix(benchmark::RegisterBenchmark(("process_prefetch/" + suffix).c_str(), BM_Process, k.kind,
-                                     tunnels, true))
+                                     tunnels, true, true))
+        ->UseManualTime();
+    fix(benchmark::RegisterBenchmark(("process_scalar/" + suffix).c_str(), BM_Process, k.kind,
+                                     tunnels, false, false))
         ->UseManualTime();
   }
   benchmark::RegisterBenchmark(absl::StrCat("reset/encap/tunnels:", tunnels).c_str(), BM_Reset,

@@ -36,6 +36,9 @@ DEFINE_uint32(neighbours, 65536, "neighbour table size");
 DEFINE_string(burst_prefetch, "auto",
               "burst stage prefetch of the walk's records: on, off, or auto (on above 65536 "
               "tunnels or next hops)");
+DEFINE_string(fast_path, "on",
+              "the vector walk's fast stages for the common packets (on), or the scalar walk for "
+              "every packet (off; the same forwarding, for comparison)");
 DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
 DEFINE_uint32(icmp_ratelimit, 1000, "ICMP errors per second per worker lcore (0: none)");
 DEFINE_uint32(icmp_burst, 50, "ICMP errors a worker may send at once (token bucket depth)");
@@ -98,6 +101,10 @@ int main(int argc, char** argv) {
     opts.worker.burst_prefetch = gw::dp::BurstPrefetch::kOff;
   else if (FLAGS_burst_prefetch != "auto")
     return Fail("--burst_prefetch must be on, off or auto");
+  if (FLAGS_fast_path == "on" || FLAGS_fast_path == "off")
+    opts.worker.fast_path = FLAGS_fast_path == "on";
+  else
+    return Fail("--fast_path must be on or off");
   opts.worker.icmp_rate = FLAGS_icmp_ratelimit;
   opts.worker.icmp_burst = FLAGS_icmp_burst;
   opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;

@@ -3,13 +3,10 @@
 #include <algorithm>
 #include <string>
 
-#include "dataplane/burst.h"
-#include "dataplane/forward.h"
+#include "dataplane/vector.h"
 
 namespace gw::dp {
 namespace {
-
-constexpr int kPrefetchAhead = 3;
 
 // TX buffer overflow: the queue is full. Count and free what did not go.
 void OnTxFull(rte_mbuf** unsent, uint16_t count, void* userdata) {
@@ -143,20 +140,14 @@ int Worker::Run() {
         Bump(counters_.processed, n);
         continue;
       }
-      StageBurst(ctx, pkts, n, &hints, prefetch_);
-      for (int i = 0; i < kPrefetchAhead && i < n; ++i)
-        rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-      for (uint16_t i = 0; i < n; ++i) {
-        if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
-        rte_mbuf* m = pkts[i];
-        ctx.hint = &hints.route[i];
-        const uint16_t out = Process(ctx, m, in_port);
-        if (out >= kConsumed) [[unlikely]] {
-          if (out == kDropped) rte_pktmbuf_free(m);
-        } else {
-          rte_eth_tx_buffer(out, index_, txb_[out], m);
-        }
-      }
+      ProcessBurst(ctx, pkts, n, in_port, &hints, prefetch_, opts_.fast_path,
+                   [this](uint16_t, rte_mbuf* m, uint16_t out) {
+                     if (out >= kConsumed) [[unlikely]] {
+                       if (out == kDropped) rte_pktmbuf_free(m);
+                     } else {
+                       rte_eth_tx_buffer(out, index_, txb_[out], m);
+                     }
+                   });
       Bump(counters_.processed, n);
     }
     if (!rte_ring_empty(inbox_)) [[unlikely]]

@@ -1,5 +1,6 @@
-// The worker lcore's poll loop: rx burst → Process each packet (forward.h) → per-port TX buffer
-// → flush → report a quiescent state. Run to completion, nothing shared written.
+// The worker lcore's poll loop: rx burst → ProcessBurst (vector.h: the burst stage, the fast
+// stages, the scalar walk of forward.h for the rest) → per-port TX buffer → flush → report a
+// quiescent state. Run to completion, nothing shared written.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,7 @@ inline constexpr uint32_t kBurstPrefetchAutoAbove = 65536;
 struct WorkerOptions {
   uint16_t burst = 32;
   BurstPrefetch burst_prefetch = BurstPrefetch::kAuto;
+  bool fast_path = true;       // the vector walk's fast stages (vector.h); off: every packet scalar
   uint32_t idle_sleep_us = 0;  // 0: poll without pause
   uint32_t icmp_rate = 1000;   // ICMP errors per second per worker (0: none)
   uint32_t icmp_burst = 50;
