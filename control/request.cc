@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "control/command.h"
 #include "control/json.h"
+#include "control/log.h"
 #include "control/stats.h"
 
 namespace gw::ctl {
@@ -72,7 +73,12 @@ Reply RequestHandler::Handle(absl::string_view line) {
   }
   absl::StatusOr<Command> cmd = ParseCommand(t);
   if (!cmd.ok()) return Error(cmd.status().message());
-  if (absl::Status s = gw_.Apply(*cmd); !s.ok()) return Error(s.message());
+  if (absl::Status s = gw_.Apply(*cmd); !s.ok()) {
+    LogEvent(RTE_LOG_INFO, "command_refused",  // (ops)
+             {{"source", "socket"}, {"command", line}, {"error", s.message()}});
+    return Error(s.message());
+  }
+  LogEvent(RTE_LOG_INFO, "command_applied", {{"source", "socket"}, {"command", line}});  // (ops)
   return Reply{true, ""};
 }
 
@@ -249,7 +255,10 @@ Reply RequestHandler::ConfigSave(const std::vector<absl::string_view>& args) {
   const std::string path = args.empty() ? config_path_ : std::string(args[0]);
   if (path.empty())
     return Error("config save: gatewayd was started without --config; name a FILE");
-  if (absl::Status s = WriteFileAtomically(path, gw_.ConfigText()); !s.ok()) return Error(s.message());
+  const std::string text = gw_.ConfigText();
+  if (absl::Status s = WriteFileAtomically(path, text); !s.ok()) return Error(s.message());
+  LogEvent(RTE_LOG_INFO, "config_saved",  // (ops)
+           {{"file", path}, {"bytes", absl::StrCat(text.size())}});
   return Reply{true, absl::StrCat("saved to ", path, "\n")};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "control/log.h"
 #include "dataplane/icmp.h"
 
 namespace gw::ctl {
@@ -279,6 +280,7 @@ bool SlowPath::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
   e.probes = 0;
   e.deadline = Clock::now() + std::chrono::milliseconds(opts_.reachable_ms);
   c_.Count(dp::Event::neigh_learned);
+  LogNeighLearned(port, a, mac, changed);
   Release(port, e);
   return true;
 }
@@ -332,6 +334,7 @@ void SlowPath::Timers(Clock::time_point now) {
           Solicit(port, a, nullptr);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, false);
           DropHeld(e);
           entries_.erase(cur);
         }
@@ -349,6 +352,7 @@ void SlowPath::Timers(Clock::time_point now) {
           Solicit(port, a, &e.mac);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, true);
           WriteTable(port, a, nullptr);
           entries_.erase(cur);
         }
