@@ -13,6 +13,7 @@
 #include "control/command.h"
 #include "control/json.h"
 #include "control/log.h"
+#include "control/metrics.h"
 #include "control/stats.h"
 
 namespace gw::ctl {
@@ -54,6 +55,11 @@ Reply RequestHandler::Handle(absl::string_view line) {
   if (t.empty()) return Error("empty command");
   const absl::string_view obj = t[0];
   if (obj == "stats") {
+    // (ops) Prometheus text exposition, the same as /metrics: node_exporter's textfile collector.
+    if (t.size() == 2 && t[1] == "--prometheus" && !json) {
+      if (dp_ == nullptr) return Error("no dataplane to read counters from");
+      return Reply{true, PrometheusText(TakeSnapshot(*dp_), *dp_, TunnelsOf(gw_))};
+    }
     if (t.size() > 1) return Error(absl::StrCat("unknown word \"", t[1], "\" after stats"));
     return Stats(json);
   }
@@ -79,6 +85,7 @@ Reply RequestHandler::Handle(absl::string_view line) {
     return Error(s.message());
   }
   LogEvent(RTE_LOG_INFO, "command_applied", {{"source", "socket"}, {"command", line}});  // (ops)
+  if (on_applied_) on_applied_();
   return Reply{true, ""};
 }
 

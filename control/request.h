@@ -2,9 +2,11 @@
 // command line, optionally starting with -j for JSON output. Configuration commands go through
 // ParseCommand and Gateway::Apply, the very path the config file takes; the rest are reads:
 //
-//   link|addr|route|neigh [show]   tunnel show [NAME]   stats   config show   config save [FILE]
+//   link|addr|route|neigh [show]   tunnel show [NAME]   stats [--prometheus]   config show
+//   config save [FILE]
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -26,6 +28,8 @@ class RequestHandler {
   Reply Handle(absl::string_view line);
   // Learned neighbours for `neigh show` (optional).
   void SetSlowPath(const class SlowPath* sp) { slow_ = sp; }
+  // (ops) Called after every change applied through the socket (metrics republish the tunnels).
+  void SetOnApplied(std::function<void()> fn) { on_applied_ = std::move(fn); }
 
  private:
   Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
@@ -36,6 +40,7 @@ class RequestHandler {
   const dp::Dataplane* dp_;
   std::string config_path_;
   const class SlowPath* slow_ = nullptr;
+  std::function<void()> on_applied_;
 };
 
 // Writes `text` to `path` atomically: a temporary file beside it, fsync, rename, fsync the
