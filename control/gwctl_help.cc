@@ -9,7 +9,8 @@ const std::vector<HelpTopic>& HelpTopics() {
   static const std::vector<HelpTopic> kTopics = {
       {"link",
        {"link [show]", "link set [dev] IFACE [up|down] [mtu N]"},
-       "Ports (port0, port1, ... in DPDK port order) and tunnels, with their state and MTU. A port\n"
+       "Ports (port0, port1, ... in DPDK port order) and tunnels, with their state and MTU. A "
+       "port\n"
        "that is down drops what it receives and what would leave through it (link_down); a\n"
        "tunnel is created down and needs \"link set NAME up\". A port's mtu is 68..65535, a\n"
        "tunnel's 68..65515 (its largest inner packet)."},
@@ -24,7 +25,8 @@ const std::vector<HelpTopic>& HelpTopics() {
         "    [ttl N|inherit] [tos N|inherit] [dev portN] [pmtudisc|nopmtudisc]",
         "tunnel del [name] NAME"},
        "IPIP (mode ipip, RFC 2003), 6in4 (mode sit, RFC 4213) or both (mode any) over IPv4.\n"
-       "Defaults: remote any, ttl inherit, tos 0, pmtudisc, MTU 1480 (or the dev port's MTU - 20).\n"
+       "Defaults: remote any, ttl inherit, tos 0, pmtudisc, MTU 1480 (or the dev port's MTU - "
+       "20).\n"
        "local is required. tunnel del removes the tunnel's routes and addresses too."},
       {"route",
        {"route [show]", "route add|replace PREFIX [via [inet|inet6] G] [dev IFACE] [onlink]",
@@ -88,7 +90,8 @@ std::string UsageText() {
       "configuration commands are those of gatewayd.conf(5); a leading \"ip\" is accepted.\n"
       "\n"
       "options:\n"
-      "  --socket=PATH     the control socket (default: $GATEWAYD_SOCKET, else /run/gatewayd.sock)\n"
+      "  --socket=PATH     the control socket (default: $GATEWAYD_SOCKET, else "
+      "/run/gatewayd.sock)\n"
       "  -j                JSON output for show and stats\n"
       "  --batch=FILE      every command of FILE over one connection, stopping at the first that\n"
       "                    fails\n"
@@ -103,8 +106,7 @@ std::string UsageText() {
 }
 
 std::string HelpText(const std::string& word) {
-  if (word.empty())
-    return absl::StrCat("commands (gwctl help COMMAND for one):\n", Synopses());
+  if (word.empty()) return absl::StrCat("commands (gwctl help COMMAND for one):\n", Synopses());
   const HelpTopic* t = Find(word);
   if (t == nullptr) return "";
   std::string out;

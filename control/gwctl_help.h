@@ -9,9 +9,9 @@
 namespace gw::ctl {
 
 struct HelpTopic {
-  const char* name;                    // link, addr, tunnel, route, neigh, stats, config, help
+  const char* name;                   // link, addr, tunnel, route, neigh, stats, config, help
   std::vector<const char*> synopsis;  // one line each
-  const char* text;                    // a paragraph or two
+  const char* text;                   // a paragraph or two
 };
 
 const std::vector<HelpTopic>& HelpTopics();

@@ -107,10 +107,9 @@ void LogNeighLearned(uint16_t port, const IpAddr& addr, uint64_t mac, bool chang
   if (!LogEnabled(level)) return;
   std::array<uint8_t, 6> m;
   std::memcpy(m.data(), &mac, 6);
-  LogEvent(level, changed ? "neigh_learned" : "neigh_refreshed",
-           {{"dev", absl::StrCat("port", port)},
-            {"addr", addr.ToString()},
-            {"lladdr", MacToString(m)}});
+  LogEvent(
+      level, changed ? "neigh_learned" : "neigh_refreshed",
+      {{"dev", absl::StrCat("port", port)}, {"addr", addr.ToString()}, {"lladdr", MacToString(m)}});
 }
 
 void LogNeighFailed(uint16_t port, const IpAddr& addr, uint32_t probes, bool was_reachable) {

@@ -10,10 +10,11 @@
 // [A-Za-z0-9_.:/@+-]. docs/operations.md lists the events. None of this runs on a worker lcore.
 #pragma once
 
+#include <rte_log.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <string>
-#include <rte_log.h>
 
 #include "absl/strings/string_view.h"
 #include "control/net.h"

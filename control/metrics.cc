@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <string_view>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "dataplane/counters.h"
 #include "dataplane/drop_reason.h"
 
@@ -66,7 +66,8 @@ std::string HelpText(absl::string_view v) {
   return out;
 }
 
-void Family(std::string* out, absl::string_view name, absl::string_view type, absl::string_view help) {
+void Family(std::string* out, absl::string_view name, absl::string_view type,
+            absl::string_view help) {
   absl::StrAppend(out, "# HELP ", name, " ", HelpText(help), "\n# TYPE ", name, " ", type, "\n");
 }
 
@@ -142,12 +143,12 @@ std::string PrometheusText(const StatsSnapshot& s, const dp::Dataplane& d,
   static constexpr TunnelField kTunnel[] = {
       {"gatewayd_tunnel_encap_packets_total", "Packets encapsulated into the tunnel.",
        &dp::TunnelCounters::encap_packets},
-      {"gatewayd_tunnel_encap_bytes_total",
-       "Bytes encapsulated into the tunnel (inner IP length).", &dp::TunnelCounters::encap_bytes},
+      {"gatewayd_tunnel_encap_bytes_total", "Bytes encapsulated into the tunnel (inner IP length).",
+       &dp::TunnelCounters::encap_bytes},
       {"gatewayd_tunnel_decap_packets_total", "Packets decapsulated from the tunnel.",
        &dp::TunnelCounters::decap_packets},
-      {"gatewayd_tunnel_decap_bytes_total",
-       "Bytes decapsulated from the tunnel (inner IP length).", &dp::TunnelCounters::decap_bytes},
+      {"gatewayd_tunnel_decap_bytes_total", "Bytes decapsulated from the tunnel (inner IP length).",
+       &dp::TunnelCounters::decap_bytes},
   };
   for (const TunnelField& f : kTunnel) {
     Family(&out, f.name, "counter", f.help);
@@ -161,8 +162,7 @@ std::string PrometheusText(const StatsSnapshot& s, const dp::Dataplane& d,
   Family(&out, "gatewayd_lcore_busy_cycles_total", "counter",
          "TSC cycles the worker lcore spent in poll loops that received packets.");
   for (const LcoreStats& l : s.lcores)
-    Sample(&out, "gatewayd_lcore_busy_cycles_total", "lcore", absl::StrCat(l.lcore),
-           l.busy_cycles);
+    Sample(&out, "gatewayd_lcore_busy_cycles_total", "lcore", absl::StrCat(l.lcore), l.busy_cycles);
   Family(&out, "gatewayd_lcore_loops_total", "counter",
          "Poll loops the worker lcore ran (its heartbeat: stalls when the worker is stuck).");
   for (const auto& w : d.workers())
@@ -230,31 +230,31 @@ int TelemetryTunnels(const char*, const char* params, rte_tel_data* d) {
   if (g_tel_src == nullptr) return -ENODEV;
   const absl::string_view want = params == nullptr ? "" : params;
   int rc = 0;
-  const bool attached = g_tel_src->WithDataplane([&](const dp::Dataplane& dpl,
-                                                     const TunnelList& tunnels) {
-    if (!want.empty()) {
-      auto it = std::find_if(tunnels.begin(), tunnels.end(),
-                             [&](const TunnelEntry& t) { return t.name == want; });
-      if (it == tunnels.end()) {
-        rc = -ENOENT;
-        return;
-      }
-      TunnelDict(d, TunnelCountersOf(dpl, *it));
-      return;
-    }
-    rte_tel_data_start_dict(d);
-    const size_t shown = std::min(tunnels.size(), kTelemetryTunnels);
-    rte_tel_data_add_dict_u64(d, "count", tunnels.size());
-    rte_tel_data_add_dict_u64(d, "shown", shown);
-    rte_tel_data* all = rte_tel_data_alloc();
-    rte_tel_data_start_dict(all);
-    for (size_t i = 0; i < shown; ++i) {
-      rte_tel_data* one = rte_tel_data_alloc();
-      TunnelDict(one, TunnelCountersOf(dpl, tunnels[i]));
-      rte_tel_data_add_dict_container(all, tunnels[i].name.c_str(), one, 0);
-    }
-    rte_tel_data_add_dict_container(d, "tunnels", all, 0);
-  });
+  const bool attached =
+      g_tel_src->WithDataplane([&](const dp::Dataplane& dpl, const TunnelList& tunnels) {
+        if (!want.empty()) {
+          auto it = std::find_if(tunnels.begin(), tunnels.end(),
+                                 [&](const TunnelEntry& t) { return t.name == want; });
+          if (it == tunnels.end()) {
+            rc = -ENOENT;
+            return;
+          }
+          TunnelDict(d, TunnelCountersOf(dpl, *it));
+          return;
+        }
+        rte_tel_data_start_dict(d);
+        const size_t shown = std::min(tunnels.size(), kTelemetryTunnels);
+        rte_tel_data_add_dict_u64(d, "count", tunnels.size());
+        rte_tel_data_add_dict_u64(d, "shown", shown);
+        rte_tel_data* all = rte_tel_data_alloc();
+        rte_tel_data_start_dict(all);
+        for (size_t i = 0; i < shown; ++i) {
+          rte_tel_data* one = rte_tel_data_alloc();
+          TunnelDict(one, TunnelCountersOf(dpl, tunnels[i]));
+          rte_tel_data_add_dict_container(all, tunnels[i].name.c_str(), one, 0);
+        }
+        rte_tel_data_add_dict_container(d, "tunnels", all, 0);
+      });
   if (!attached) return -ENODEV;
   return rc;
 }

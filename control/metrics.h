@@ -80,9 +80,9 @@ class MetricsSource {
  private:
   mutable std::shared_mutex life_;  // dp_ stays valid while held shared
   const dp::Dataplane* dp_;
-  mutable std::mutex mu_;           // guards tunnels_ (the pointer, not the list)
+  mutable std::mutex mu_;  // guards tunnels_ (the pointer, not the list)
   std::shared_ptr<const TunnelList> tunnels_ = std::make_shared<const TunnelList>();
-  bool dirty_ = false;              // control thread only
+  bool dirty_ = false;  // control thread only
   std::chrono::steady_clock::time_point last_publish_{};
 };
 

@@ -2,11 +2,10 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <rte_lcore.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <rte_lcore.h>
 
 #include <cerrno>
 #include <cstring>
@@ -21,8 +20,7 @@ std::string ListenAddress::ToString() const {
                                              : absl::StrCat(host, ":", port);
 }
 
-absl::StatusOr<ListenAddress> ParseListenAddress(const std::string& flag,
-                                                 const std::string& text) {
+absl::StatusOr<ListenAddress> ParseListenAddress(const std::string& flag, const std::string& text) {
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--", flag, "=", text, ": ", why,
@@ -85,8 +83,8 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const Listen
     return absl::UnavailableError(absl::StrCat("--metrics=", addr.ToString(), ": cannot listen: ",
                                                e != 0 ? std::strerror(e) : "bind failed"));
   }
-  if (rte_ctrl_thread_create(&s->thread_, "gw-metrics", nullptr, &MetricsServer::Main,
-                             s.get()) != 0)
+  if (rte_ctrl_thread_create(&s->thread_, "gw-metrics", nullptr, &MetricsServer::Main, s.get()) !=
+      0)
     return absl::InternalError("--metrics: cannot create the HTTP thread");
   s->running_ = true;
   return s;

@@ -60,8 +60,9 @@ absl::Status Ops::Start() {
                {{"reason", "no hugepages (--no-huge): dpdk-dumpcap cannot attach"}});
     } else if (access(config.c_str(), F_OK) != 0) {
       LogEvent(RTE_LOG_NOTICE, "capture_unavailable",
-               {{"reason", "no shared config (--in-memory or --no-shconf): dpdk-dumpcap cannot "
-                           "attach"}});
+               {{"reason",
+                 "no shared config (--in-memory or --no-shconf): dpdk-dumpcap cannot "
+                 "attach"}});
     }
   } else {
     LogEvent(RTE_LOG_NOTICE, "capture_unavailable",
@@ -73,7 +74,8 @@ absl::Status Ops::Start() {
   handler_.SetOnApplied([this] { source_.MarkTunnelsChanged(); });
   MetricsSource::RegisterTelemetry(&source_);
   if (opts_.metrics) {
-    absl::StatusOr<std::unique_ptr<MetricsServer>> s = MetricsServer::Start(*opts_.metrics, source_);
+    absl::StatusOr<std::unique_ptr<MetricsServer>> s =
+        MetricsServer::Start(*opts_.metrics, source_);
     if (!s.ok()) return s.status();
     http_ = std::move(*s);
     LogEvent(RTE_LOG_INFO, "metrics_listening",
