@@ -41,7 +41,7 @@ std::string TunnelModeIproute(TunnelMode m) {
 RequestHandler::RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path)
     : gw_(gw), dp_(dp), config_path_(std::move(config_path)) {}
 
-Reply RequestHandler::Handle(absl::string_view line) {
+Reply RequestHandler::Handle(absl::string_view line, bool batch) {
   for (char c : line)
     if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
       return Error("request holds control characters");
@@ -79,12 +79,15 @@ Reply RequestHandler::Handle(absl::string_view line) {
   }
   absl::StatusOr<Command> cmd = ParseCommand(t);
   if (!cmd.ok()) return Error(cmd.status().message());
+  // (ops) One line per change; a batch's (100k lines, say) at debug, the server sums them up.
+  const char* source = batch ? "batch" : "socket";
   if (absl::Status s = gw_.Apply(*cmd); !s.ok()) {
-    LogEvent(RTE_LOG_INFO, "command_refused",  // (ops)
-             {{"source", "socket"}, {"command", line}, {"error", s.message()}});
+    LogEvent(RTE_LOG_INFO, "command_refused",
+             {{"source", source}, {"command", line}, {"error", s.message()}});
     return Error(s.message());
   }
-  LogEvent(RTE_LOG_INFO, "command_applied", {{"source", "socket"}, {"command", line}});  // (ops)
+  LogEvent(batch ? RTE_LOG_DEBUG : RTE_LOG_INFO, "command_applied",
+           {{"source", source}, {"command", line}});
   if (on_applied_) on_applied_();
   return Reply{true, ""};
 }

@@ -25,7 +25,9 @@ class RequestHandler {
   // `dp` may be null (no stats then); `config_path` is the default for `config save`.
   RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path);
 
-  Reply Handle(absl::string_view line);
+  // `batch`: the line came in a "@batch" connection (gwctl --batch), whose changes are logged at
+  // debug one by one and at info in sum by the server (ops).
+  Reply Handle(absl::string_view line, bool batch = false);
   // Learned neighbours for `neigh show` (optional).
   void SetSlowPath(const class SlowPath* sp) { slow_ = sp; }
   // (ops) Called after every change applied through the socket (metrics republish the tunnels).

@@ -70,6 +70,36 @@ def t_info_events():
           < order.index("config_saved") < order.index("stopping"), f"event order: {order}")
 
 
+@test("gwctl --batch: one batch_done line at info, each change at debug; a failing batch says so")
+def t_batch():
+    for level in ("info", "debug"):
+        gw = Gatewayd(f"batch_{level}", config=CONFIG,
+                      eal=["-l", "0,1", "--no-huge", "--no-pci", "-m", "512", "--vdev=net_null0,no-rx=1",
+                           f"--log-level=gatewayd:{level}"]).start()
+        good = os.path.join(gw.dir, "good.batch")
+        with open(good, "w") as f:
+            f.write("tunnel add b1 remote 10.0.0.2 local 10.65.132.187\nlink set b1 up\n"
+                    "route add 10.50.0.0/16 dev b1\n")
+        bad = os.path.join(gw.dir, "bad.batch")
+        with open(bad, "w") as f:
+            f.write("route del 10.50.0.0/16\nroute del 10.50.0.0/16\nlink set b1 down\n")
+        r = gw.gwctl(f"--batch={good}")
+        check_eq((r.rc, r.err), (0, f"gwctl: 3 command(s) applied from {good}\n"), "the good batch")
+        r = gw.gwctl(f"--batch={bad}")
+        check_eq(r.rc, 1, f"the bad batch: {r}")
+        wait_for(lambda: len(events(gw.stderr(), "batch_done")) == 2, 30, "two batch_done lines")
+        gw.stop()
+        err = gw.stderr()
+        check_eq([(e["succeeded"], e["failed"]) for e in events(err, "batch_done")], [("3", "no"), ("1", "yes")],
+                 f"batch_done at {level}")
+        check_eq([(e["source"], e["command"]) for e in events(err, "command_refused")],
+                 [("batch", "route del 10.50.0.0/16")], f"command_refused at {level}")
+        applied = [(e["source"], e["command"]) for e in events(err, "command_applied") if e["source"] == "batch"]
+        want = [("batch", "tunnel add b1 remote 10.0.0.2 local 10.65.132.187"), ("batch", "link set b1 up"),
+                ("batch", "route add 10.50.0.0/16 dev b1"), ("batch", "route del 10.50.0.0/16")]
+        check_eq(applied, want if level == "debug" else [], f"the batch's command_applied at {level}")
+
+
 @test("--log-level=gatewayd:debug adds each config line; gatewayd:warning keeps info out")
 def t_levels():
     gw = Gatewayd("debug", config=CONFIG, eal=["-l", "0,1", "--no-huge", "--no-pci", "-m", "512",
