@@ -12,6 +12,7 @@ clear line on stderr and exit 1.
 """
 import json
 import os
+import re
 import socket
 import sys
 
@@ -280,6 +281,49 @@ def t_port_in_use():
             check(not os.path.exists(gw.sock), "the control socket was left behind")
         finally:
             holder.close()
+
+
+def cpu_set(text):
+    """"0-2,5" -> {0, 1, 2, 5}"""
+    out = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out |= set(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def threads(pid):
+    """{thread name: [CPU affinity lists]} of a process."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                cpus = re.search(r"^Cpus_allowed_list:\s*(\S+)", f.read(), re.M).group(1)
+        except FileNotFoundError:
+            continue
+        out.setdefault(name, []).append(cpus)
+    return out
+
+
+@test("the HTTP threads are DPDK control threads, never on the worker lcore's CPU")
+def t_threads():
+    port = free_tcp_port()
+    gw = Gatewayd("threads", flags=[f"--metrics=127.0.0.1:{port}"]).start()
+    for _ in range(3):   # keep-alive off: each scrape may wake another pool thread
+        scrape(f"http://127.0.0.1:{port}/metrics")
+    t = threads(gw.proc.pid)
+    check(t.get("gw-metrics"), f"no gw-metrics thread: {t}")
+    check_eq(t.get("rte-worker-1"), ["1"], "the worker lcore's CPU (-l 0,1)")
+    # -l 0,1 leaves no CPU outside the lcores on this machine, so DPDK's control threads (and the
+    # HTTP pool threads they start) share the main lcore's; on a bigger box they get the CPUs no
+    # lcore uses. Only the worker may run on CPU 1.
+    for name, cpu_lists in t.items():
+        for cpus in cpu_lists:
+            check(name.startswith("rte-worker-") or 1 not in cpu_set(cpus),
+                  f"thread {name} may run on the worker's CPU 1: {cpus} ({t})")
+    gw.stop()
 
 
 @test("--metrics on IPv6 loopback")
