@@ -6,7 +6,7 @@
 //   lookup/peer_n1      PeerTable::Lookup (the walk's bucket lines) of a decap peer key, one per call
 //   lookup/peer_lines32 the same for 32 keys, their buckets prefetched first (as the burst stage)
 //   lookup/peer_bulk32  rte_hash_lookup_bulk_data of 32 peer keys (the PeerTable's LfHash copy)
-//   lookup/peer_cached  dp::LookupPeer: the worker's peer cache, then the buckets (what Decap does)
+//   lookup/peer_cached  Outer4::LookupPeer: the worker's peer cache, then the buckets (what Decap does)
 //   lookup/neigh_n1     the neighbour hash, one key per call, over `tunnels` distinct neighbours
 //   lookup/neigh_bulk32 the same, 32 keys per call
 //   lookup/tunnel_rec   next hop → tunnel slot → record (the pointer chase Encap starts with)
@@ -105,7 +105,7 @@ void BM_PeerBulk32(benchmark::State& state, uint32_t tunnels) {
   if (hits != (uint64_t{1} << kBurst) - 1) state.SkipWithError("peer keys missing");
 }
 
-// dp::LookupPeer as Decap calls it: the worker's direct-mapped peer cache (lcore_cache.h) first,
+// dp::Outer4::LookupPeer as Decap calls it: the worker's direct-mapped peer cache (lcore_cache.h) first,
 // the peer buckets on a miss.
 void BM_PeerCached(benchmark::State& state, uint32_t tunnels) {
   Rig& rig = Rig::Get(tunnels);
@@ -115,7 +115,7 @@ void BM_PeerCached(benchmark::State& state, uint32_t tunnels) {
     dp::Ctx ctx = rig.ctx(0);
     for (uint16_t i = 0; i < kBurst; ++i) {
       uint32_t v = 0;
-      dp::LookupPeer(ctx, keys[next + i].remote_be, keys[next + i].local_be, &v);
+      dp::Outer4::LookupPeer(ctx, keys[next + i].remote_be, keys[next + i].local_be, &v);
       sum += v;
     }
     benchmark::DoNotOptimize(sum);

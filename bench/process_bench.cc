@@ -14,6 +14,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include "bench/rig.h"
 #include "dataplane/burst.h"
 
@@ -91,6 +93,15 @@ void BM_Reset(benchmark::State& state, Kind kind, uint32_t tunnels) {
 }  // namespace
 
 void RegisterProcessBenchmarks(uint32_t tunnels) {
+  // GW_BENCH_ITERATIONS=N: exactly N bursts per benchmark instead of as many as fill the time,
+  // so that instruction counts (valgrind --tool=callgrind, scripts/perf/instr.sh) of two builds
+  // compare exactly, whatever else the machine is doing.
+  const char* fixed = std::getenv("GW_BENCH_ITERATIONS");
+  const int64_t iterations = fixed != nullptr ? std::atoll(fixed) : 0;
+  auto fix = [iterations](benchmark::internal::Benchmark* b) {
+    if (iterations > 0) b->Iterations(iterations);
+    return b;
+  };
   const struct {
     const char* name;
     Kind kind;
@@ -99,10 +110,11 @@ void RegisterProcessBenchmarks(uint32_t tunnels) {
       {"mixed", Kind::kMixed}};
   for (const auto& k : kinds) {
     const std::string suffix = absl::StrCat(k.name, "/tunnels:", tunnels);
-    benchmark::RegisterBenchmark(("process/" + suffix).c_str(), BM_Process, k.kind, tunnels, false)
+    fix(benchmark::RegisterBenchmark(("process/" + suffix).c_str(), BM_Process, k.kind, tunnels,
+                                     false))
         ->UseManualTime();
-    benchmark::RegisterBenchmark(("process_prefetch/" + suffix).c_str(), BM_Process, k.kind,
-                                 tunnels, true)
+    fix(benchmark::RegisterBenchmark(("process_prefetch/" + suffix).c_str(), BM_Process, k.kind,
+                                     tunnels, true))
         ->UseManualTime();
   }
   benchmark::RegisterBenchmark(absl::StrCat("reset/encap/tunnels:", tunnels).c_str(), BM_Reset,

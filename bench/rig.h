@@ -181,12 +181,11 @@ class Rig {
   }
   // The context a worker builds for a burst, with its neighbour and peer caches.
   dp::Ctx ctx(uint16_t ip_id) {
-    dp::Ctx c{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
-              tables_->tunnels.Lines(0), ip_id};
+    dp::Ctx c(*tables_, counters_.get(), 0);
+    c.ip_id = ip_id;
     c.neigh_cache = neigh_cache_.get();
-    c.neigh_gen = tables_->neigh_gen.load(std::memory_order_acquire);
-    c.peer_cache = peer_cache_.get();
-    c.peer_gen = tables_->peer_gen.load(std::memory_order_acquire);
+    c.UseCaches(feature_caches_);
+    c.NewBurst();
     return c;
   }
   uint64_t TotalDrops() const {
@@ -230,7 +229,6 @@ class Rig {
     }
     counters_ = std::make_unique<dp::LcoreCounters>();
     neigh_cache_ = std::make_unique<dp::NeighCacheEntry[]>(1u << dp::kNeighCacheBits);
-    peer_cache_ = std::make_unique<dp::PeerCacheEntry[]>(1u << dp::kPeerCacheBits);
     pool_ = rte_pktmbuf_pool_create("gwbench_pool", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
                                     SOCKET_ID_ANY);
     if (pool_ == nullptr) Die(absl::StrCat("mempool: ", rte_strerror(rte_errno)));
@@ -253,7 +251,7 @@ class Rig {
   std::unique_ptr<ctl::Gateway> gw_;
   std::unique_ptr<dp::LcoreCounters> counters_;
   std::unique_ptr<dp::NeighCacheEntry[]> neigh_cache_;
-  std::unique_ptr<dp::PeerCacheEntry[]> peer_cache_;
+  dp::FeatureCaches feature_caches_;
   rte_mempool* pool_ = nullptr;
   std::array<rte_mbuf*, kBurst> burst_{};
   std::array<std::unique_ptr<Frames>, 4> frames_;

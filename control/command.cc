@@ -1,57 +1,15 @@
 #include "control/command.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "control/command_args.h"
 
 namespace gw::ctl {
 namespace {
 
 using absl::InvalidArgumentError;
 using absl::StrCat;
-
-bool Is(absl::string_view tok, absl::string_view full, size_t min_len) {
-  return tok.size() >= min_len && tok.size() <= full.size() && full.substr(0, tok.size()) == tok;
-}
-
-// Walks the tokens after the object and verb words.
-class Args {
- public:
-  explicit Args(const std::vector<absl::string_view>& t, size_t pos) : t_(t), pos_(pos) {}
-  bool done() const { return pos_ >= t_.size(); }
-  absl::string_view Peek() const { return t_[pos_]; }
-  absl::string_view Next() { return t_[pos_++]; }
-  // The value after a keyword, or an error naming the keyword.
-  absl::StatusOr<absl::string_view> Value(absl::string_view keyword) {
-    if (done()) return InvalidArgumentError(StrCat(Quote(keyword), " needs a value"));
-    return Next();
-  }
-
- private:
-  const std::vector<absl::string_view>& t_;
-  size_t pos_;
-};
-
-absl::Status Unknown(absl::string_view tok, absl::string_view where) {
-  return InvalidArgumentError(StrCat("unknown word ", Quote(tok), " in ", where));
-}
-
-absl::Status ValidIfName(absl::string_view name) {
-  if (name.empty() || name.size() > 15)
-    return InvalidArgumentError(StrCat("bad interface name ", Quote(name), " (1..15 characters)"));
-  for (char c : name)
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-      return InvalidArgumentError(StrCat("bad interface name ", Quote(name)));
-  return absl::OkStatus();
-}
-
-#define GW_ASSIGN(lhs, expr)          \
-  do {                                \
-    auto _v = (expr);                 \
-    if (!_v.ok()) return _v.status(); \
-    lhs = *std::move(_v);             \
-  } while (0)
 
 absl::StatusOr<Command> ParseLink(Args& a) {
   if (a.done()) return InvalidArgumentError("link: expected \"set\"");
@@ -117,86 +75,6 @@ absl::StatusOr<Command> ParseAddr(Args& a) {
   if (c.peer && c.peer->addr.family != c.prefix.addr.family)
     return InvalidArgumentError(StrCat("address family mismatch: peer ", Quote(c.peer->ToString()),
                                        " for local ", Quote(c.prefix.addr.ToString())));
-  return c;
-}
-
-absl::StatusOr<Command> ParseTunnel(Args& a) {
-  if (a.done()) return InvalidArgumentError("tunnel: expected add, change or del");
-  absl::string_view verb = a.Next();
-  Command c{};
-  if (Is(verb, "add", 1)) {
-    c.verb = Verb::kTunnelAdd;
-  } else if (Is(verb, "change", 1)) {
-    c.verb = Verb::kTunnelChange;
-  } else if (Is(verb, "delete", 1)) {
-    c.verb = Verb::kTunnelDel;
-  } else {
-    return Unknown(verb, "tunnel (add, change, del)");
-  }
-  if (!a.done() && a.Peek() == "name") a.Next();
-  if (a.done()) return InvalidArgumentError("tunnel: expected a tunnel name");
-  c.name = std::string(a.Next());
-  if (absl::Status s = ValidIfName(c.name); !s.ok()) return s;
-  TunnelOptions& o = c.tunnel;
-  while (!a.done()) {
-    absl::string_view w = a.Next();
-    if (c.verb == Verb::kTunnelDel) return Unknown(w, "tunnel del");
-    absl::string_view v;
-    if (w == "mode") {
-      GW_ASSIGN(v, a.Value(w));
-      if (v == "ipip") {
-        o.mode = TunnelMode::kIpip;
-      } else if (v == "sit") {
-        o.mode = TunnelMode::kSit;
-      } else if (v == "any") {
-        o.mode = TunnelMode::kAny;
-      } else {
-        return InvalidArgumentError(StrCat("bad tunnel mode ", Quote(v), " (ipip, sit, any)"));
-      }
-    } else if (w == "remote") {
-      GW_ASSIGN(v, a.Value(w));
-      if (v == "any") {
-        o.remote = IpAddr{};
-      } else {
-        GW_ASSIGN(o.remote, ParseIp4(v));
-      }
-    } else if (w == "local") {
-      GW_ASSIGN(v, a.Value(w));
-      if (v == "any")
-        return InvalidArgumentError("\"local any\" is not supported: give the local address");
-      GW_ASSIGN(o.local, ParseIp4(v));
-    } else if (w == "ttl" || w == "hoplimit") {
-      GW_ASSIGN(v, a.Value(w));
-      if (v == "inherit") {
-        o.ttl = 0;
-      } else {
-        GW_ASSIGN(o.ttl, ParseUint(v, 0, 255, "ttl"));
-      }
-    } else if (w == "tos" || w == "dsfield" || w == "tclass") {
-      GW_ASSIGN(v, a.Value(w));
-      // iproute2 reads a TOS in hex with or without 0x ("tos 10" is 0x10), and the kernel takes
-      // an odd value (bit 0 set, "tos 1") as inherit.
-      if (v == "inherit") {
-        o.tos = -1;
-      } else {
-        absl::string_view hex = absl::StartsWithIgnoreCase(v, "0x") ? v : absl::string_view{};
-        std::string with_prefix = hex.empty() ? absl::StrCat("0x", v) : std::string(v);
-        auto tos = ParseUint(with_prefix, 0, 255, "tos");
-        if (!tos.ok())
-          return InvalidArgumentError(StrCat("bad tos ", Quote(v), " (hex 00..ff, or inherit)"));
-        o.tos = (*tos & 1) ? -1 : static_cast<int>(*tos);
-      }
-    } else if (w == "dev") {
-      GW_ASSIGN(v, a.Value(w));
-      o.dev = std::string(v);
-    } else if (w == "pmtudisc") {
-      o.pmtudisc = true;
-    } else if (w == "nopmtudisc") {
-      o.pmtudisc = false;
-    } else {
-      return Unknown(w, StrCat("tunnel ", verb));
-    }
-  }
   return c;
 }
 
@@ -288,16 +166,13 @@ absl::StatusOr<Command> ParseNeigh(Args& a) {
 
 }  // namespace
 
-absl::string_view TunnelModeName(TunnelMode m) {
-  switch (m) {
-    case TunnelMode::kIpip:
-      return "ipip";
-    case TunnelMode::kSit:
-      return "sit";
-    case TunnelMode::kAny:
-      return "any";
-  }
-  return "?";
+absl::Status ValidIfName(absl::string_view name) {
+  if (name.empty() || name.size() > 15)
+    return InvalidArgumentError(StrCat("bad interface name ", Quote(name), " (1..15 characters)"));
+  for (char c : name)
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return InvalidArgumentError(StrCat("bad interface name ", Quote(name)));
+  return absl::OkStatus();
 }
 
 std::vector<absl::string_view> Tokenize(absl::string_view line) {

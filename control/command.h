@@ -3,9 +3,7 @@
 //
 //   link set IFACE up|down [mtu N]
 //   addr add|del A[/P] [peer B[/P]] dev IFACE
-//   tunnel add|change NAME [mode ipip|sit|any] [remote R|any] [local L] [ttl N|inherit]
-//                          [tos N|inherit] [dev portN] [pmtudisc|nopmtudisc]
-//   tunnel del NAME
+//   tunnel add|change|del NAME ...   (the tunnel feature's words: tunnel/control/command.h)
 //   route add|replace PREFIX [via NH] [dev IFACE] [onlink]  |  route del PREFIX [via NH] [dev IFACE]
 //   neigh add|replace ADDR lladdr MAC dev portN  |  neigh del ADDR dev portN
 //
@@ -22,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "control/net.h"
+#include "tunnel/control/command.h"
 
 namespace gw::ctl {
 
@@ -38,20 +37,6 @@ enum class Verb {
   kNeighAdd,
   kNeighReplace,
   kNeighDel,
-};
-
-enum class TunnelMode { kIpip, kSit, kAny };
-absl::string_view TunnelModeName(TunnelMode m);
-
-// Tunnel options as given; absent ones keep their default (add) or current value (change).
-struct TunnelOptions {
-  std::optional<TunnelMode> mode;
-  std::optional<IpAddr> remote;  // family 0: any
-  std::optional<IpAddr> local;
-  std::optional<uint8_t> ttl;    // 0: inherit
-  std::optional<int> tos;        // -1: inherit
-  std::optional<std::string> dev;
-  std::optional<bool> pmtudisc;
 };
 
 struct Command {

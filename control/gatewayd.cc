@@ -14,7 +14,7 @@
 #include "control/ops.h"
 #include "control/request.h"
 #include "control/server.h"
-#include "control/slowpath.h"
+#include "control/resolver.h"
 #include "control/stats.h"
 #include "dataplane/dataplane.h"
 
@@ -135,13 +135,13 @@ int main(int argc, char** argv) {
       return dp->SetPortMtu(port, mtu);
     });
 
-    gw::ctl::SlowPathOptions spo;
-    spo.hold = FLAGS_neigh_hold;
-    spo.held_max = FLAGS_neigh_held_max;
-    spo.retrans_ms = FLAGS_neigh_retrans_ms;
-    spo.probes = FLAGS_neigh_probes;
-    spo.reachable_ms = FLAGS_neigh_reachable_ms;
-    gw::ctl::SlowPath slow(*dp, gw, spo);
+    gw::ctl::ResolverOptions ro;
+    ro.hold = FLAGS_neigh_hold;
+    ro.held_max = FLAGS_neigh_held_max;
+    ro.retrans_ms = FLAGS_neigh_retrans_ms;
+    ro.probes = FLAGS_neigh_probes;
+    ro.reachable_ms = FLAGS_neigh_reachable_ms;
+    gw::ctl::Resolver resolver(*dp, gw, ro);
 
     const gw::dp::Dataplane* dpc = dp.get();
     gw.SetTunnelCounterSource(
@@ -151,14 +151,14 @@ int main(int argc, char** argv) {
     if (!FLAGS_config.empty()) {
       if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
         rc = Fail(std::string(s.message()));
-        slow.Shutdown();
+        resolver.Shutdown();
         dp.reset();  // closes the ports cleanly before we go
         rte_eal_cleanup();
         return rc;
       }
     }
     gw::ctl::RequestHandler handler(gw, dp.get(), FLAGS_config);
-    handler.SetSlowPath(&slow);
+    handler.SetResolver(&resolver);
     std::unique_ptr<gw::ctl::ControlServer> server;
     if (!FLAGS_socket.empty()) {
       gw::ctl::ServerOptions so;
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
       auto s = gw::ctl::ControlServer::Listen(so, handler);
       if (!s.ok()) {
         rc = Fail(std::string(s.status().message()));
-        slow.Shutdown();
+        resolver.Shutdown();
         dp.reset();
         rte_eal_cleanup();
         return rc;
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
       ops.Detach();
       server.reset();
       gw::ctl::RegisterTelemetry(nullptr);
-      slow.Shutdown();
+      resolver.Shutdown();
       dp.reset();
       rte_eal_cleanup();
       return rc;
@@ -206,19 +206,19 @@ int main(int argc, char** argv) {
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&slow, &ops] { slow.Poll(); ops.Tick(); }, tick_ms);
+      server->Run(g_stop, [&resolver, &ops] { resolver.Poll(); ops.Tick(); }, tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {
-        slow.Poll();
+        resolver.Poll();
         ops.Tick();
         usleep(static_cast<useconds_t>(tick_ms) * 1000);
       }
     }
     ops.Stopping();
-    slow.Poll();  // what the workers already handed over is answered or held
+    resolver.Poll();  // what the workers already handed over is answered or held
     dp->Stop();   // workers send what the control thread queued and flush on the way out
-    slow.Shutdown();  // what is still held is dropped (no_neighbour) and freed
+    resolver.Shutdown();  // what is still held is dropped (no_neighbour) and freed
 
     gw::ctl::RegisterTelemetry(nullptr);
     ops.Detach();

@@ -43,7 +43,8 @@ std::string LogValue(absl::string_view v);
 // journalctl -p still filters by level. Does nothing elsewhere.
 void LogToJournalIfThere();
 
-// The slow path's events (one call each in slowpath.cc). `mac` holds the 6 bytes in memory order.
+// The neighbour resolver's events (one call each in resolver.cc). `mac` holds the 6 bytes in
+// memory order.
 void LogNeighLearned(uint16_t port, const IpAddr& addr, uint64_t mac, bool changed);
 void LogNeighFailed(uint16_t port, const IpAddr& addr, uint32_t probes, bool was_reachable);
 

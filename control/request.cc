@@ -1,6 +1,6 @@
 #include "control/request.h"
 
-#include "control/slowpath.h"
+#include "control/resolver.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -22,19 +22,6 @@ namespace {
 Reply Error(absl::string_view msg) { return Reply{false, std::string(msg)}; }
 
 bool IsShowWord(absl::string_view w) { return w == "show" || w == "list" || w == "ls" || w == "lst"; }
-
-std::string TunnelModeIproute(TunnelMode m) {
-  switch (m) {
-    case TunnelMode::kIpip:
-      return "ip/ip";
-    case TunnelMode::kSit:
-      return "ipv6/ip";
-    case TunnelMode::kAny:
-      return "any/ip";
-  }
-  return "?";
-}
-
 
 }  // namespace
 
@@ -136,42 +123,9 @@ Reply RequestHandler::Show(absl::string_view obj, const std::vector<absl::string
     j.EndArray();
   } else if (is("tunnel", 1) || obj == "tunl") {
     if (args.size() > 1) return Error(absl::StrCat("unknown word \"", args[1], "\" after tunnel show NAME"));
-    j.BeginArray();
-    bool found = args.empty();
-    for (const Gateway::Tunnel* t : gw_.SortedTunnels()) {
-      if (!args.empty() && t->name != args[0]) continue;
-      found = true;
-      const std::string dev = t->dev ? absl::StrCat("port", *t->dev) : "";
-      const std::string tos = t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos));
-      j.BeginObject().Key("name").String(t->name).Key("mode").String(TunnelModeName(t->mode));
-      j.Key("local").String(t->local.ToString()).Key("remote").String(t->remote.ToString());
-      j.Key("ttl");
-      if (t->ttl == 0) {
-        j.String("inherit");
-      } else {
-        j.Uint(t->ttl);
-      }
-      j.Key("tos");
-      if (t->tos < 0) {
-        j.String("inherit");
-      } else {
-        j.Uint(static_cast<uint64_t>(t->tos));
-      }
-      j.Key("pmtudisc").Bool(t->pmtudisc).Key("dev");
-      if (t->dev) {
-        j.String(dev);
-      } else {
-        j.Null();
-      }
-      j.Key("mtu").Uint(t->mtu).Key("up").Bool(t->up).EndObject();
-      absl::StrAppend(&text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
-                      t->remote.ToString(), " local ", t->local.ToString(),
-                      t->dev ? absl::StrCat(" dev ", dev) : "", " ttl ",
-                      t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ", tos,
-                      t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
-    }
-    j.EndArray();
-    if (!found) return Error(absl::StrCat("unknown tunnel \"", args[0], "\""));
+    if (absl::Status st = gw_.tunnel_config().Show(args.empty() ? "" : args[0], &text, &j);
+        !st.ok())
+      return Error(st.message());
   } else if (is("route", 1)) {
     if (!args.empty()) return Error(absl::StrCat("unknown word \"", args[0], "\" after route show"));
     j.BeginArray();
@@ -198,8 +152,8 @@ Reply RequestHandler::Show(absl::string_view obj, const std::vector<absl::string
       absl::StrAppend(&text, n.addr.ToString(), " dev ", n.dev, " lladdr ", MacToString(n.lladdr),
                       " PERMANENT\n");
     }
-    if (slow_ != nullptr) {
-      for (const SlowPath::EntryView& e : slow_->Entries()) {
+    if (resolver_ != nullptr) {
+      for (const Resolver::EntryView& e : resolver_->Entries()) {
         const std::string dev = absl::StrCat("port", e.port);
         j.BeginObject().Key("dst").String(e.addr.ToString()).Key("dev").String(dev);
         if (e.lladdr) j.Key("lladdr").String(MacToString(*e.lladdr));

@@ -29,7 +29,7 @@ class RequestHandler {
   // debug one by one and at info in sum by the server (ops).
   Reply Handle(absl::string_view line, bool batch = false);
   // Learned neighbours for `neigh show` (optional).
-  void SetSlowPath(const class SlowPath* sp) { slow_ = sp; }
+  void SetResolver(const class Resolver* r) { resolver_ = r; }
   // (ops) Called after every change applied through the socket (metrics republish the tunnels).
   void SetOnApplied(std::function<void()> fn) { on_applied_ = std::move(fn); }
 
@@ -41,7 +41,7 @@ class RequestHandler {
   Gateway& gw_;
   const dp::Dataplane* dp_;
   std::string config_path_;
-  const class SlowPath* slow_ = nullptr;
+  const class Resolver* resolver_ = nullptr;
   std::function<void()> on_applied_;
 };
 

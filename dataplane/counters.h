@@ -58,22 +58,6 @@ inline constexpr std::array<std::string_view, kEventCount> kEventDescriptions = 
 #undef GW_X
 };
 
-// A worker's counters of one tunnel (in its TunnelLine), or their sum over the workers.
-struct TunnelCounters {
-  uint64_t encap_packets = 0;
-  uint64_t encap_bytes = 0;
-  uint64_t decap_packets = 0;
-  uint64_t decap_bytes = 0;
-
-  TunnelCounters& operator+=(const TunnelCounters& o) noexcept {
-    encap_packets += o.encap_packets;
-    encap_bytes += o.encap_bytes;
-    decap_packets += o.decap_packets;
-    decap_bytes += o.decap_bytes;
-    return *this;
-  }
-};
-
 struct alignas(64) LcoreCounters {
   uint64_t processed = 0;    // packets fully handled: queued for TX or dropped
   uint64_t busy_cycles = 0;  // TSC cycles spent in loops that received something
@@ -83,7 +67,7 @@ struct alignas(64) LcoreCounters {
   uint64_t loops = 0;
   std::array<uint64_t, kDropCount> drops{};
   std::array<uint64_t, kEventCount> events{};
-  // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine.)
+  // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine, tunnel/datapath.)
 
   void CountDrop(Drop why, uint64_t n = 1) noexcept { Bump(drops[static_cast<size_t>(why)], n); }
   void Count(Event e, uint64_t n = 1) noexcept { Bump(events[static_cast<size_t>(e)], n); }

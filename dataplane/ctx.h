@@ -1,6 +1,6 @@
 // What every stage of the per-packet walk sees: the tables, this burst's route-table snapshots,
-// this worker's counters and tunnel lines. A stage returns the egress port or kDropped (the drop is already
-// counted under its reason).
+// this worker's counters and caches, and each feature's per-worker state (FeatureCtx). A stage
+// returns the egress port, kDropped (the drop is already counted under its reason) or kConsumed.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "dataplane/dpdk.h"
 #include "dataplane/drop_reason.h"
 #include "dataplane/io.h"
+#include "dataplane/feature_ctx.h"
 #include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
 
@@ -17,7 +18,8 @@ namespace gw::dp {
 inline constexpr uint16_t kDropped = 0xffff;
 
 // Route lookups made ahead for a packet, with the rest of its burst (burst.h): the next hops of its
-// IPv4 destination and, for IPIP, of the inner destination, under the burst's fib4. A destination
+// IPv4 destination and of a second one a feature asked for (the tunnel: an IPIP packet's inner
+// destination), under the burst's fib4. A destination
 // of 0 is no hint (0.0.0.0 is never routed).
 struct RouteHint {
   uint32_t dst_be[2];
@@ -25,59 +27,33 @@ struct RouteHint {
 };
 inline constexpr RouteHint kNoRouteHint{};
 
-// How the last packet of this burst encapsulated into a tunnel left (Encap): the tunnel's fields,
-// the outer destination, the egress port, its next hop's MAC and the size limit. The next packet
-// into the same tunnel reuses them instead of resolving the tunnel, its underlay and the
-// neighbour again. Only for tunnels with a fixed remote (the outer destination does not depend
-// on the packet), and only for the rest of one burst: it was resolved under the burst's
-// snapshots, as its packets are.
-inline constexpr uint32_t kNoMemo = ~0u;  // a memo's id: nothing remembered
-
-struct TunnelMemo {
-  uint32_t id = kNoMemo;
-  uint32_t outer_dst = 0;
-  uint64_t mac = 0;
-  uint16_t port = 0;
-  uint16_t limit = 0;
-  TunnelView tun{};
-};
-
-// The same for Decap: the outer (source, destination) of the burst's last decapsulated packet,
-// its tunnel id and the tunnel's mode and flags (TunnelView word 3).
-struct PeerMemo {
-  uint32_t remote_be = 0;
-  uint32_t local_be = 0;
-  uint32_t id = kNoMemo;
-  uint64_t w3 = 0;  // TunnelView word 3
-};
-
-struct Ctx {
-  const Tables* t;
-  rte_fib* fib4;   // this burst's snapshot of the IPv4 routes
-  rte_fib6* fib6;  // and of the IPv6 routes
-  LcoreCounters* c;
-  TunnelLine* tl;  // this worker's tunnel lines (fields and counters), by tunnel id
-  uint16_t ip_id;  // next outer IPv4 id for packets without DF
-  // This worker's caches (lcore_cache.h) and the generations they are valid for; null caches
-  // (tests) mean "always ask the tables".
+struct Ctx : FeatureCtx {
+  const Tables* t = nullptr;
+  rte_fib* fib4 = nullptr;   // this burst's snapshot of the IPv4 routes
+  rte_fib6* fib6 = nullptr;  // and of the IPv6 routes
+  LcoreCounters* c = nullptr;
+  uint16_t ip_id = 0;  // next outer IPv4 id for packets without DF
+  // This worker's neighbour cache (lcore_cache.h) and the generation it is valid for; null
+  // (tests) means "always ask the table".
   NeighCacheEntry* neigh_cache = nullptr;
   uint64_t neigh_gen = 0;
-  PeerCacheEntry* peer_cache = nullptr;
-  uint64_t peer_gen = 0;
   WorkerIo* io = nullptr;  // slow paths (io.h); null: none
   const RouteHint* hint = &kNoRouteHint;  // this packet's (burst.h)
-  // The underlay's last answer under fib4 (Encap routes every outer destination, and a burst's
-  // are mostly the same few); 0: none. Reset with each new fib4 snapshot.
-  uint32_t under_dst_be = 0;
-  uint32_t under_nh = 0;
-  TunnelMemo tunnel_memo{};  // (both reset by NewBurst)
-  PeerMemo peer_memo{};
 
-  // A new burst, under new snapshots: nothing remembered from the last one holds.
+  // Worker `worker`'s context over `tables`, counting into `counters`; no caches, no slow paths
+  // until the caller gives them.
+  Ctx(const Tables& tables, LcoreCounters* counters, uint32_t worker) noexcept
+      : t(&tables), c(counters) {
+    FeatureCtx::Init(tables, worker);
+  }
+
+  // A new burst: the tables as they are now (route snapshots, cache generations), and nothing
+  // remembered from the last burst holds.
   void NewBurst() noexcept {
-    under_dst_be = 0;
-    tunnel_memo.id = kNoMemo;
-    peer_memo.id = kNoMemo;
+    fib4 = t->route4.Reader();
+    fib6 = t->route6.Reader();
+    neigh_gen = t->neigh_gen.load(std::memory_order_acquire);
+    FeatureCtx::NewBurst(*t);
   }
 };
 
@@ -141,14 +117,6 @@ inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
   if (dst_be == ctx.hint->dst_be[1]) return ctx.hint->nh[1];
   return Lookup4(ctx, dst_be);
 }
-// The underlay route of an outer destination (never 0), remembered for the rest of the burst.
-[[gnu::always_inline]] inline uint32_t UnderlayLookup4(Ctx& ctx, uint32_t dst_be) noexcept {
-  if (dst_be != ctx.under_dst_be) [[unlikely]] {
-    ctx.under_nh = Lookup4(ctx, dst_be);
-    ctx.under_dst_be = dst_be;
-  }
-  return ctx.under_nh;
-}
 inline uint32_t Lookup6(Ctx& ctx, const uint8_t* dst) noexcept {
   uint8_t ip[1][16];
   std::memcpy(ip[0], dst, 16);
@@ -172,33 +140,6 @@ inline bool LookupNeighbour(const Ctx& ctx, const NeighKey& k, uint64_t* mac) no
   }
   if (!LookupNeighbour(ctx, NeighKey4(port, ip_be), mac)) return false;
   e = NeighCacheEntry{ctx.neigh_gen, *mac, ip_be, port};
-  return true;
-}
-
-// The worker's peer-cache entry for (remote, local), or null without a cache (tests); *hit when
-// it holds that pair's answer under the current peer generation.
-[[gnu::always_inline]] inline PeerCacheEntry* PeerCacheFor(const Ctx& ctx, uint32_t remote_be,
-                                                           uint32_t local_be, bool* hit) noexcept {
-  *hit = false;
-  if (ctx.peer_cache == nullptr) return nullptr;
-  PeerCacheEntry* e = &ctx.peer_cache[CacheSlot(remote_be, local_be, kPeerCacheBits)];
-  *hit = e->gen == ctx.peer_gen && e->remote_be == remote_be && e->local_be == local_be;
-  return e;
-}
-
-// The tunnel id of received (remote, local) outer addresses: exact pair first, then
-// (any, local); through the worker's cache.
-inline bool LookupPeer(Ctx& ctx, uint32_t remote_be, uint32_t local_be, uint32_t* id) noexcept {
-  bool hit;
-  PeerCacheEntry* e = PeerCacheFor(ctx, remote_be, local_be, &hit);
-  if (hit) [[likely]] {
-    *id = e->tunnel;
-    return true;
-  }
-  if (!ctx.t->peers.Lookup(PeerTable::Key(remote_be, local_be), id) &&
-      !ctx.t->peers.Lookup(PeerTable::Key(0, local_be), id))
-    return false;
-  if (e != nullptr) *e = PeerCacheEntry{ctx.peer_gen, remote_be, local_be, *id};
   return true;
 }
 

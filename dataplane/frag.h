@@ -3,12 +3,17 @@
 //   bytes, each a direct mbuf holding a copy of the header (headroom for Ethernet and an outer
 //   header in front) chained to an indirect mbuf over the original payload; payloads of
 //   (mtu - header) & ~7 bytes as Linux cuts them, the last one the rest; header checksums valid.
-//   Reassembly lives with local delivery (forward.h, Local4): fragments addressed to the gateway
-//   go to this worker's table (timeout, bounded); what the table gives up on is counted as
-//   `fragment` drops when the death row is emptied (worker.cc).
+//   Reassemble4: a fragment addressed to the gateway (Local4, forward.h) goes to this worker's
+//   table (timeout, bounded); once whole, the packet continues its local delivery here and is
+//   sent from here. What the table gives up on is counted as `fragment` drops when the death row
+//   is emptied (worker.cc).
 #pragma once
 
+#include <algorithm>
+#include <cstring>
+
 #include "dataplane/ctx.h"
+#include "dataplane/walk.h"
 
 namespace gw::dp {
 
@@ -36,6 +41,59 @@ inline constexpr uint16_t kMaxFragments = 64;
   ctx.c->Count(Event::fragmented);
   ctx.c->Count(Event::fragments_out, static_cast<uint64_t>(n));
   return static_cast<uint16_t>(n);
+}
+
+// Makes the first segment of a chain hold at least `len` bytes (or the whole packet), moving
+// them from the segments after it, so that headers split across fragments can be read in place.
+[[gnu::cold]] inline void PullUp(rte_mbuf* m, uint32_t len) noexcept {
+  len = std::min(len, m->pkt_len);
+  if (m->data_len >= len || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+      rte_pktmbuf_tailroom(m) < len - m->data_len)
+    return;
+  while (m->data_len < len && m->next != nullptr) {
+    rte_mbuf* n = m->next;
+    const uint16_t take = static_cast<uint16_t>(std::min<uint32_t>(len - m->data_len, n->data_len));
+    std::memcpy(rte_pktmbuf_mtod_offset(m, uint8_t*, m->data_len), rte_pktmbuf_mtod(n, uint8_t*),
+                take);
+    m->data_len = static_cast<uint16_t>(m->data_len + take);
+    n->data_off = static_cast<uint16_t>(n->data_off + take);
+    n->data_len = static_cast<uint16_t>(n->data_len - take);
+    if (n->data_len == 0) {
+      m->next = n->next;
+      n->next = nullptr;
+      --m->nb_segs;
+      rte_pktmbuf_free_seg(n);
+    }
+  }
+}
+
+// A fragment addressed to the gateway: into this worker's reassembly table; once whole, the
+// packet continues its walk here and is sent from here.
+[[gnu::cold]] inline uint16_t Reassemble4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
+                                          bool decapped) noexcept {
+  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr) return Dropped(ctx, Drop::fragment);
+  rte_ip_frag_death_row* dr = ctx.io->death_row;
+  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1)) {
+    ctx.c->CountDrop(Drop::fragment, dr->cnt);  // (full: empty it before the table adds more)
+    rte_ip_frag_free_death_row(dr, 0);
+  }
+  auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
+  m->l2_len = 0;
+  m->l3_len = (ip->version_ihl & 0x0f) * 4u;
+  rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip);
+  if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
+  ctx.c->Count(Event::reassembled);
+  // The outer header, an inner header (with options) and the start of what follows: in one piece.
+  PullUp(whole, whole->l3_len + 60 + 8);
+  auto* wip = rte_pktmbuf_mtod(whole, rte_ipv4_hdr*);
+  wip->hdr_checksum = 0;
+  wip->hdr_checksum = rte_ipv4_cksum(wip);
+  const uint16_t out = Local4(ctx, whole, l2_broadcast, decapped);
+  if (out < kConsumed)
+    Send(ctx, out, whole);
+  else if (out == kDropped)
+    rte_pktmbuf_free(whole);
+  return kConsumed;
 }
 
 }  // namespace gw::dp

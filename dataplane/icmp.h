@@ -13,9 +13,11 @@
 #pragma once
 
 #include "dataplane/ctx.h"
-#include "dataplane/encap.h"
 #include "dataplane/ip_check.h"
 #include "dataplane/output.h"
+#include "dataplane/packet/checksum.h"
+#include "dataplane/packet/ip.h"
+#include "dataplane/walk.h"
 
 namespace gw::dp {
 
@@ -23,21 +25,13 @@ inline constexpr uint32_t kIcmp4Max = 576;   // RFC 1812 4.3.2.3
 inline constexpr uint32_t kIcmp6Max = 1280;  // RFC 4443 2.4 (c)
 inline constexpr uint8_t kIcmpTtl = 64;      // Linux's ip_default_ttl / hop_limit
 
-inline bool IsUnicastSource4(uint32_t src_be) noexcept {
-  const uint32_t s = rte_be_to_cpu_32(src_be);
-  return s != 0 && (s >> 24) != 127 && (s >> 28) < 0xe;  // not 0/8-any, loopback, class D/E
-}
-inline bool IsUnicastSource6(const uint8_t* s) noexcept {
-  return s[0] != 0xff && !IsUnspecified6(s);
-}
-
 inline uint32_t Source4(const Ctx& ctx, const NextHop& nh) noexcept {
   const SourceAddrs& s = ctx.t->sources();
   uint32_t a = 0;
   if (nh.kind == NhKind::kPort) {
     a = s.port4[nh.port];
   } else if (nh.kind == NhKind::kTunnel) {
-    if (const TunnelRec* t = ctx.t->tunnels.Get(nh.tunnel)) a = t->src4_be;
+    a = TunnelSource4(ctx, nh.tunnel);
   }
   return a != 0 ? a : s.any4;
 }
@@ -47,25 +41,20 @@ inline const uint8_t* Source6(const Ctx& ctx, const NextHop& nh) noexcept {
   if (nh.kind == NhKind::kPort) {
     a = s.port6[nh.port].data();
   } else if (nh.kind == NhKind::kTunnel) {
-    if (const TunnelRec* t = ctx.t->tunnels.Get(nh.tunnel)) a = t->src6.data();
+    a = TunnelSource6(ctx, nh.tunnel);
   }
-  if (IsUnspecified6(a)) a = s.any6.data();
+  if (a == nullptr || IsUnspecified6(a)) a = s.any6.data();
   return IsUnspecified6(a) ? nullptr : a;
 }
 
 // A packet the gateway originates, routed: out a port or into a tunnel, TTL untouched.
 inline uint16_t OutputOriginated4(Ctx& ctx, rte_mbuf* m, const NextHop& nh) noexcept {
   if (nh.kind == NhKind::kPort) return OutputIpv4(ctx, m, nh, Hop::kOriginate);
-  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv4_hdr*);
-  const Inner in{IPPROTO_IPIP, kCarryIpv4, ip->type_of_service, 0, ip->dst_addr};
-  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in, Hop::kOriginate);
+  return OutputTunnel4(ctx, m, nh.tunnel, TunnelVia(nh), Hop::kOriginate);
 }
 inline uint16_t OutputOriginated6(Ctx& ctx, rte_mbuf* m, const NextHop& nh) noexcept {
   if (nh.kind == NhKind::kPort) return OutputIpv6(ctx, m, nh, Hop::kOriginate);
-  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*);
-  const uint8_t tclass = static_cast<uint8_t>(rte_be_to_cpu_32(ip->vtc_flow) >> 20);
-  const Inner in{IPPROTO_IPV6, kCarryIpv6, tclass, 0, 0};
-  return Encap(ctx, m, nh.tunnel, TunnelVia(nh), in, Hop::kOriginate);
+  return OutputTunnel6(ctx, m, nh.tunnel, TunnelVia(nh), Hop::kOriginate);
 }
 
 // Cuts the packet to `len` bytes, freeing whole segments past it.
@@ -86,21 +75,6 @@ inline void TrimTo(rte_mbuf* m, uint32_t len) noexcept {
   }
   m->nb_segs = segs;
   m->pkt_len = len;
-}
-
-// The one's complement sum (not inverted) of `len` bytes from `off`, across segments.
-inline uint16_t SumMbuf(const rte_mbuf* m, uint32_t off, uint32_t len) noexcept {
-  uint16_t sum = 0;
-  if (rte_raw_cksum_mbuf(m, off, len, &sum) != 0) return 0;
-  return sum;
-}
-
-// ICMPv6 checksum of the packet in `m` (IPv6 header at the data, ICMPv6 right after it).
-inline uint16_t Icmp6Checksum(const rte_mbuf* m) noexcept {
-  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*);
-  uint32_t sum = rte_ipv6_phdr_cksum(ip, 0);
-  sum += SumMbuf(m, sizeof(rte_ipv6_hdr), m->pkt_len - static_cast<uint32_t>(sizeof(rte_ipv6_hdr)));
-  return static_cast<uint16_t>(~FoldSum(sum));
 }
 
 inline bool IsIcmp4Error(uint8_t type) noexcept {
@@ -251,5 +225,24 @@ inline uint16_t Echo6(Ctx& ctx, rte_mbuf* m) noexcept {
   ctx.c->Count(Event::icmp_echo_replies);
   return OutputOriginated6(ctx, m, nh);
 }
+
+// ICMP and ICMPv6 to the gateway's addresses, as local-protocol handlers (dataplane/features.h):
+// echo requests are answered; other messages are dropped (bad_icmp, local_unsupported).
+struct IcmpInput4 {
+  static constexpr bool Serves(uint8_t proto) noexcept { return proto == IPPROTO_ICMP; }
+  static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn) noexcept { return Icmp4Local(ctx, m); }
+};
+
+struct IcmpInput6 {
+  static constexpr bool Serves(uint8_t proto) noexcept { return proto == IPPROTO_ICMPV6; }
+  static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn) noexcept {
+    if (m->pkt_len < sizeof(rte_ipv6_hdr) + 8 || m->data_len != m->pkt_len ||
+        Icmp6Checksum(m) != 0)
+      return Dropped(ctx, Drop::bad_icmp);
+    const uint8_t type = *rte_pktmbuf_mtod_offset(m, const uint8_t*, sizeof(rte_ipv6_hdr));
+    if (type == 128) return Echo6(ctx, m);
+    return Dropped(ctx, Drop::local_unsupported);
+  }
+};
 
 }  // namespace gw::dp

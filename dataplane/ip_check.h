@@ -9,6 +9,7 @@
 
 #include "dataplane/ctx.h"
 #include "dataplane/packet/checksum.h"
+#include "dataplane/packet/ip.h"
 
 namespace gw::dp {
 
@@ -78,23 +79,6 @@ inline bool CheckIpv6(Ctx& ctx, rte_mbuf* m) noexcept {
       return Dropped(ctx, Drop::bad_length), false;
   }
   return true;
-}
-
-inline bool IsUnspecified6(const uint8_t* a) noexcept {
-  static constexpr uint8_t kZero[16] = {};
-  return std::memcmp(a, kZero, 16) == 0;
-}
-
-// Destinations a router never forwards and the gateway does not serve: IPv4 multicast, limited
-// broadcast and 0.0.0.0; IPv6 multicast, link-local and unspecified.
-inline bool IsNotUnicast4(uint32_t dst_be) noexcept {
-  const uint32_t d = rte_be_to_cpu_32(dst_be);
-  return (d >> 28) == 0xe || d == 0xffffffffu || d == 0;
-}
-inline bool IsNotUnicast6(const uint8_t* d) noexcept {
-  if (d[0] == 0xff) return true;                       // ff00::/8
-  if (d[0] == 0xfe && (d[1] & 0xc0) == 0x80) return true;  // fe80::/10
-  return IsUnspecified6(d);
 }
 
 }  // namespace gw::dp

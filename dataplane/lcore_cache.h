@@ -1,4 +1,5 @@
-// Per-worker caches in front of the shared lock-free hashes. A neighbour or peer lookup in
+// Per-worker caches in front of the shared lock-free hashes (the neighbours' here; features keep
+// theirs the same way, e.g. the tunnel's peer cache in tunnel/datapath/state.h). A neighbour or peer lookup in
 // rte_hash costs a jhash and a key compare in a bucket (a quarter of an encap's cycles, by
 // `perf record`); a direct-mapped cache of recent answers, private to the worker, costs a
 // multiply and one cache line.
@@ -14,20 +15,12 @@
 namespace gw::dp {
 
 inline constexpr uint32_t kNeighCacheBits = 12;
-inline constexpr uint32_t kPeerCacheBits = 12;
 
 struct NeighCacheEntry {
   uint64_t gen;  // 0: empty
   uint64_t mac;
   uint32_t ip_be;
   uint16_t port;
-};
-
-struct PeerCacheEntry {
-  uint64_t gen;  // 0: empty
-  uint32_t remote_be;
-  uint32_t local_be;
-  uint32_t tunnel;
 };
 
 inline uint32_t CacheSlot(uint32_t a, uint32_t b, uint32_t bits) noexcept {

@@ -16,27 +16,10 @@
 #include "dataplane/frag.h"
 #include "dataplane/l2.h"
 #include "dataplane/packet/checksum.h"
+#include "dataplane/packet/ip.h"
+#include "dataplane/walk.h"
 
 namespace gw::dp {
-
-// ICMP errors (icmp.h, reached through the include at the end of this file): they need the output
-// stages, and the output stages send them.
-inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code,
-                           uint16_t mtu) noexcept;
-inline uint16_t IcmpError6(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code,
-                           uint32_t mtu) noexcept;
-
-// TTL is the high byte of the TTL/protocol word: the word drops by 0x0100 (TTL > 0, so nothing
-// borrows from the protocol). One load and one store of the word: storing the byte and loading
-// the word back would wait for the store to commit. Returns the new TTL.
-[[gnu::always_inline]] inline uint8_t DecrementTtl4(rte_ipv4_hdr* ip) noexcept {
-  uint16_t old_word;
-  std::memcpy(&old_word, &ip->time_to_live, sizeof(old_word));
-  const auto new_word = static_cast<uint16_t>(old_word - rte_cpu_to_be_16(0x0100));
-  std::memcpy(&ip->time_to_live, &new_word, sizeof(new_word));
-  ip->hdr_checksum = ChecksumReplace16(ip->hdr_checksum, old_word, new_word);
-  return static_cast<uint8_t>(rte_be_to_cpu_16(new_word) >> 8);
-}
 
 // Waits for the control thread to resolve (family, addr) on `port`.
 [[gnu::cold]] inline uint16_t Hold(Ctx& ctx, rte_mbuf* m, uint16_t port, uint8_t family,
@@ -130,6 +113,3 @@ inline uint16_t OutputIpv6(Ctx& ctx, rte_mbuf* m, const NextHop& nh,
 }
 
 }  // namespace gw::dp
-
-// Encapsulation and ICMP generation, which this file's stages call and which call them back.
-#include "dataplane/encap.h"

@@ -29,8 +29,7 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
       rxqs_(std::move(rxqs)),
       opts_(opts),
       quit_(quit),
-      neigh_cache_(std::make_unique<NeighCacheEntry[]>(1u << kNeighCacheBits)),
-      peer_cache_(std::make_unique<PeerCacheEntry[]>(1u << kPeerCacheBits)) {
+      neigh_cache_(std::make_unique<NeighCacheEntry[]>(1u << kNeighCacheBits)) {
   prefetch_ = opts.burst_prefetch == BurstPrefetch::kOn ||
               (opts.burst_prefetch == BurstPrefetch::kAuto &&
                std::max(tables.sizes.tunnels, tables.sizes.nexthops) > kBurstPrefetchAutoAbove);
@@ -136,8 +135,10 @@ int Worker::Run() {
   // The worker's context; the table snapshots and cache generations in it are taken anew after
   // every receive (below), so each burst routes with the tables as they were when it was
   // received, and whatever it looked at stays valid until the quiescent state ending the loop.
-  Ctx ctx{&t_,     nullptr, nullptr, &counters_, t_.tunnels.Lines(index_), 0, neigh_cache_.get(),
-          0,       peer_cache_.get(), 0, &io_};
+  Ctx ctx(t_, &counters_, index_);
+  ctx.neigh_cache = neigh_cache_.get();
+  ctx.UseCaches(feature_caches_);
+  ctx.io = &io_;
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
@@ -147,11 +148,7 @@ int Worker::Run() {
       if (n == 0) continue;
       // The tables as they are now, after the receive: a packet that arrives after a change
       // returned to the control thread is handled under that change.
-      ctx.fib4 = t_.route4.Reader();
       ctx.NewBurst();  // (what it remembered came from the previous snapshot)
-      ctx.fib6 = t_.route6.Reader();
-      ctx.neigh_gen = t_.neigh_gen.load(std::memory_order_acquire);
-      ctx.peer_gen = t_.peer_gen.load(std::memory_order_acquire);
       got += n;
       const PortState& in_port = t_.ports[q.port];
       if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {

@@ -10,6 +10,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
 #include "dataplane/io.h"
+#include "dataplane/feature_ctx.h"
 #include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
 
@@ -83,7 +84,7 @@ class Worker {
   std::vector<uint16_t> tx_ports_;  // ports that have a TX buffer
   std::array<rte_eth_dev_tx_buffer*, RTE_MAX_ETHPORTS> txb_{};
   std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
-  std::unique_ptr<PeerCacheEntry[]> peer_cache_;
+  FeatureCaches feature_caches_;
   rte_ring* inbox_ = nullptr;
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;

@@ -12,7 +12,7 @@
 #   floor+checks   + ParseEthernet and CheckIpv4 on every packet
 # For decap-*: the same, the outer header stripped and an Ethernet header written instead.
 # None of them routes, counts per tunnel, takes a TTL or resolves a neighbour: a real walk can
-# only be slower. docs/performance.md section 10 has the figures and what they mean.
+# only be slower. docs/performance.md 3.0c has the figures and what they mean.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac

@@ -6,7 +6,7 @@
 // itself instead: kFibTunnel | tunnel id (FibValue). Its next hop is then known from the route
 // answer alone, and the walk goes from the route lookup straight to the tunnel, without reading
 // a next-hop record: with 1M tunnels that is one cache miss fewer per packet
-// (docs/performance.md 8.1).
+// (docs/performance-log.md 8.1).
 #pragma once
 
 #include <array>

@@ -13,10 +13,10 @@
 #include "dataplane/dpdk.h"
 #include "dataplane/tables/lf_hash.h"
 #include "dataplane/tables/nexthop.h"
-#include "dataplane/tables/peer_table.h"
 #include "dataplane/tables/rcu.h"
 #include "dataplane/tables/route_table.h"
-#include "dataplane/tables/tunnel_table.h"
+#include "tunnel/datapath/peer_table.h"
+#include "tunnel/datapath/tunnel_table.h"
 
 namespace gw::dp {
 
@@ -94,8 +94,10 @@ class Tables {
   NextHopTable nexthops;
   Route4Table route4;
   Route6Table route6;
+  // The tunnel feature's (tunnel/datapath/): tunnel id -> record and per-worker lines; outer
+  // (remote, local) -> tunnel id.
   TunnelTable tunnels;
-  PeerTable peers;    // PeerKey -> tunnel id
+  PeerTable peers;
   LfHash neighbours;  // NeighKey -> packed MAC
   std::array<PortState, RTE_MAX_ETHPORTS> ports;
   // Bumped by the control thread after every change to `neighbours` / `peers`: the workers'

@@ -132,8 +132,8 @@ class RobustnessTest : public WalkFixture {
 TEST_F(RobustnessTest, MutatedFramesNeverCrashOrLeak) {
   const auto seeds = Seeds();
   std::mt19937 rng(20261126);
-  dp::Ctx ctx{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
-              tables_->tunnels.Lines(0), 0};
+  dp::Ctx ctx(*tables_, counters_.get(), 0);
+  ctx.NewBurst();
   ctx.io = &io_store_;
   uint64_t outcomes[3] = {};  // sent, dropped, handed off
   constexpr int kFrames = 30000;

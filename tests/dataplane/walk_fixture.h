@@ -63,15 +63,15 @@ class WalkFixture : public GatewayFixture {
       return {dp::kDropped, {}};
     }
     if (!frame.empty()) std::memcpy(p, frame.data(), frame.size());  // (an empty vector's data() may be null)
-    dp::Ctx ctx{tables_.get(), tables_->route4.Reader(), tables_->route6.Reader(), counters_.get(),
-                tables_->tunnels.Lines(0), ip_id_};
-    if (!neigh_cache_.empty()) {
-      // As a worker's poll loop: its caches, valid for the generations read at the loop's start.
+    // As a worker's poll loop: the tables as they are now and, if the test asked for them, its
+    // caches, valid for the generations read at the loop's start.
+    dp::Ctx ctx(*tables_, counters_.get(), 0);
+    ctx.ip_id = ip_id_;
+    if (feature_caches_ != nullptr) {
       ctx.neigh_cache = neigh_cache_.data();
-      ctx.neigh_gen = tables_->neigh_gen.load();
-      ctx.peer_cache = peer_cache_.data();
-      ctx.peer_gen = tables_->peer_gen.load();
+      ctx.UseCaches(*feature_caches_);
     }
+    ctx.NewBurst();
     ctx.io = io_;
     // As Worker::Run: the burst stage (here a burst of one) before the walk.
     auto hints = std::make_unique<dp::BurstHints>();
@@ -80,13 +80,13 @@ class WalkFixture : public GatewayFixture {
       ctx.hint = &hints->route[0];
     }
     if (burst_memo_ != nullptr) {  // (as the burst's last packet left them)
-      ctx.tunnel_memo = *burst_memo_;
-      ctx.peer_memo = burst_peer_memo_;
+      ctx.tunnel.tunnel_memo = *burst_memo_;
+      ctx.tunnel.peer_memo = burst_peer_memo_;
     }
     const uint16_t out = dp::Process(ctx, m, tables_->ports[in_port]);
     if (burst_memo_ != nullptr) {
-      *burst_memo_ = ctx.tunnel_memo;
-      burst_peer_memo_ = ctx.peer_memo;
+      *burst_memo_ = ctx.tunnel.tunnel_memo;
+      burst_peer_memo_ = ctx.tunnel.peer_memo;
     }
     ip_id_ = ctx.ip_id;
     EXPECT_EQ(m->nb_segs, 1);
@@ -141,7 +141,7 @@ class WalkFixture : public GatewayFixture {
   // Walk with a worker's neighbour and peer caches from now on.
   void UseWorkerCaches() {
     neigh_cache_.assign(size_t{1} << dp::kNeighCacheBits, dp::NeighCacheEntry{});
-    peer_cache_.assign(size_t{1} << dp::kPeerCacheBits, dp::PeerCacheEntry{});
+    feature_caches_ = std::make_unique<dp::FeatureCaches>();
   }
 
   // How Walk runs the burst stage (dataplane/burst.h): by default as a worker with large tables
@@ -156,8 +156,8 @@ class WalkFixture : public GatewayFixture {
   std::unique_ptr<dp::LcoreCounters> counters_;
   uint16_t ip_id_ = 0;
   dp::WorkerIo* io_ = nullptr;  // a worker's slow-path state, when a test gives one
-  std::vector<dp::NeighCacheEntry> neigh_cache_;  // empty: no caches, every lookup to the tables
-  std::vector<dp::PeerCacheEntry> peer_cache_;
+  std::vector<dp::NeighCacheEntry> neigh_cache_;  // (with feature_caches_)
+  std::unique_ptr<dp::FeatureCaches> feature_caches_;  // null: no caches, every lookup to the tables
 };
 
 // Frame equality shown as grouped hex.

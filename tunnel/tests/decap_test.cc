@@ -1,4 +1,4 @@
-// dataplane/decap: IPIP / SIT packets addressed to the gateway lose their outer header, are
+// tunnel/datapath/decap: IPIP / SIT packets addressed to the gateway lose their outer header, are
 // matched to a tunnel by (outer src, outer dst) then (any, outer dst), checked like any received
 // packet, get RFC 6040's ECN rule, and are routed on: one TTL off the inner, none off an outer.
 #include <gtest/gtest.h>

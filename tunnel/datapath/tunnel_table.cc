@@ -1,4 +1,4 @@
-#include "dataplane/tables/tunnel_table.h"
+#include "tunnel/datapath/tunnel_table.h"
 
 #include <algorithm>
 #include <cstring>

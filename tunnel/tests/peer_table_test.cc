@@ -1,6 +1,6 @@
-// dataplane/tables/peer_table: (remote, local) → tunnel id in bucket lines for the walk, kept
+// tunnel/datapath/peer_table: (remote, local) → tunnel id in bucket lines for the walk, kept
 // equal to the authoritative LfHash; keys past a full home bucket; readers racing the writer.
-#include "dataplane/tables/peer_table.h"
+#include "tunnel/datapath/peer_table.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// dataplane/tables/tunnel_table: records published whole by pointer, and the outer header
+// tunnel/datapath/tunnel_table: records published whole by pointer, and the outer header
 // template each one carries.
-#include "dataplane/tables/tunnel_table.h"
+#include "tunnel/datapath/tunnel_table.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,7 @@
-// The control thread's share of the packet work: what the workers punt to it (dataplane/io.h).
+// Neighbour resolution on the control thread: ARP and IPv6 Neighbour Discovery, and the packets
+// held while their next hop is resolved. The workers punt it what they cannot finish
+// (dataplane/io.h): ARP (control/arp.cc), NS/NA (control/ndisc.cc), packets without a neighbour
+// entry (here).
 //   ARP (RFC 826): answers requests for the gateway's addresses, learns the requester, updates
 //   entries from replies (a reply nobody asked for is ignored, as Linux's arp_accept=0).
 //   ND (RFC 4861): answers Neighbour Solicitations for the gateway's addresses with
@@ -14,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -28,7 +32,7 @@
 
 namespace gw::ctl {
 
-struct SlowPathOptions {
+struct ResolverOptions {
   uint32_t hold = 32;             // packets held per unresolved neighbour
   uint32_t held_max = 4096;       // held in all
   uint32_t retrans_ms = 1000;     // between solicitations (Linux retrans_time)
@@ -36,12 +40,12 @@ struct SlowPathOptions {
   uint32_t reachable_ms = 30000;  // a learned entry is trusted this long, then re-probed
 };
 
-class SlowPath {
+class Resolver {
  public:
-  SlowPath(dp::Dataplane& dp, Gateway& gw, const SlowPathOptions& opts);
-  ~SlowPath();
-  SlowPath(const SlowPath&) = delete;
-  SlowPath& operator=(const SlowPath&) = delete;
+  Resolver(dp::Dataplane& dp, Gateway& gw, const ResolverOptions& opts);
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
 
   // Control thread: handles what the workers punted and the neighbour timers. Cheap when idle.
   void Poll();
@@ -78,8 +82,8 @@ class SlowPath {
   };
   using Key = std::pair<uint16_t, IpAddr>;
 
-  void HandleArp(rte_mbuf* m, uint16_t port);
-  void HandleNdisc(rte_mbuf* m, uint16_t port);
+  void HandleArp(rte_mbuf* m, uint16_t port);    // arp.cc
+  void HandleNdisc(rte_mbuf* m, uint16_t port);  // ndisc.cc
   void HandleHold(rte_mbuf* m);
   void Timers(Clock::time_point now);
   // Creates (if `create`) or refreshes a learned entry, writes the table, releases held packets.
@@ -88,17 +92,25 @@ class SlowPath {
   void Release(uint16_t port, Entry& e);
   void DropHeld(Entry& e);
   void Solicit(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);
+  void SolicitArp(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);  // arp.cc
+  void SolicitNd(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);   // ndisc.cc
   void SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src, const uint8_t* dst,
               uint64_t dst_mac, const uint8_t* target, uint8_t opt);
   // Ethernet in front of `m` (data at its L3 header), from `port`'s MAC to `mac`, and Send.
   void SendWithMac(rte_mbuf* m, uint16_t port, uint64_t mac, uint16_t ether_type);
   void Send(rte_mbuf* m, uint16_t port);
   rte_mbuf* Alloc();
+  // A MAC address read from a frame, packed as the neighbour table stores it (dp::PackMac).
+  static uint64_t MacAt(const void* p) {
+    uint64_t v = 0;
+    std::memcpy(&v, p, 6);
+    return v;
+  }
   bool WriteTable(uint16_t port, const IpAddr& a, const uint64_t* mac);  // null: delete
 
   dp::Dataplane& dp_;
   Gateway& gw_;
-  const SlowPathOptions opts_;
+  const ResolverOptions opts_;
   dp::LcoreCounters& c_;
   rte_ring* inbox_;  // worker 0's
   absl::flat_hash_map<Key, Entry> entries_;

@@ -29,6 +29,22 @@
 
 namespace gw::dp {
 
+// A worker's counters of one tunnel (in its TunnelLine, below), or their sum over the workers.
+struct TunnelCounters {
+  uint64_t encap_packets = 0;
+  uint64_t encap_bytes = 0;
+  uint64_t decap_packets = 0;
+  uint64_t decap_bytes = 0;
+
+  TunnelCounters& operator+=(const TunnelCounters& o) noexcept {
+    encap_packets += o.encap_packets;
+    encap_bytes += o.encap_bytes;
+    decap_packets += o.decap_packets;
+    decap_bytes += o.decap_bytes;
+    return *this;
+  }
+};
+
 inline constexpr uint8_t kCarryIpv4 = 1;  // protocol 4
 inline constexpr uint8_t kCarryIpv6 = 2;  // protocol 41
 inline constexpr uint16_t kNoPort = 0xffff;
@@ -104,7 +120,7 @@ static_assert(offsetof(rte_ipv4_hdr, src_addr) == 12 && offsetof(rte_ipv4_hdr, d
 // One worker's line for one tunnel id: the tunnel's packed fields under a sequence counter, and
 // this worker's counters of the tunnel. Each worker has its own line per id, so a packet reads
 // and counts its tunnel in one cache line that no other core writes (with 1M tunnels, the
-// separate counter line was one more cache and TLB miss per packet: docs/performance.md 9.1).
+// separate counter line was one more cache and TLB miss per packet: docs/performance-log.md 9.1).
 // The control thread writes the fields of every worker's line; only that worker writes its
 // counters.
 struct alignas(64) TunnelLine {

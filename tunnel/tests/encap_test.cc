@@ -1,4 +1,4 @@
-// dataplane/encap: an inner packet routed into a tunnel leaves with a fresh Ethernet header and
+// tunnel/datapath/encap: an inner packet routed into a tunnel leaves with a fresh Ethernet header and
 // the tunnel's outer IPv4 header (RFC 2003 protocol 4, RFC 4213 protocol 41), the inner TTL one
 // lower, ECN copied out (RFC 6040), DF per pmtudisc. Expected frames are written out in full.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "dataplane/tables/peer_table.h"
+#include "tunnel/datapath/peer_table.h"
 
 #include <algorithm>
 #include <cstring>

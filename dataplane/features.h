@@ -1,0 +1,63 @@
+// The features the core walk dispatches to, named here once (their per-worker state in
+// feature_ctx.h). Dispatch is resolved at compile time: a feature's stage is inlined into the
+// walk like the core's own, with no indirect call per packet. To add a feature: its datapath
+// headers in its folder, its handlers in the lists below, its state in feature_ctx.h.
+//
+//   Local4Handlers / Local6Handlers  IP protocols addressed to the gateway itself (forward.h,
+//                                    Local4 / Local6): the first handler whose Serves(proto) is
+//                                    true gets the packet. Protocols nobody serves get the core's
+//                                    answers there (port / protocol unreachable).
+//   BurstStages                      the burst stage's hooks (burst.h), each feature's in turn.
+//   Next-hop kind kTunnel            OutputTunnel4/6 and TunnelSource4/6 (walk.h), defined by
+//                                    tunnel/datapath/encap.h.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "dataplane/ctx.h"
+#include "dataplane/icmp.h"
+#include "dataplane/walk.h"
+#include "tunnel/datapath/decap.h"
+#include "tunnel/datapath/encap.h"
+#include "tunnel/datapath/stage.h"
+
+namespace gw::dp {
+
+template <class... H>
+struct LocalHandlers {
+  // Whether a handler took the packet; its answer (egress port, kDropped, kConsumed) in *out.
+  [[gnu::always_inline]] static bool Dispatch(uint8_t proto, Ctx& ctx, rte_mbuf* m, LocalIn in,
+                                              uint16_t* out) noexcept {
+    return ((H::Serves(proto) ? (*out = H::Input(ctx, m, in), true) : false) || ...);
+  }
+};
+
+// The burst stage's hooks, called for every feature in turn (each a static member; see
+// tunnel/datapath/stage.h for what each is given):
+//   Second4(m, ip, &dst)  a second IPv4 destination of this packet to look up with the burst
+//                         (the first feature that names one wins);
+//   Route(ctx, v)         a route value the feature resolves itself (true: it did);
+//   Local4(ctx, ip)       an IPv4 packet to a local address;
+//   End(ctx)              after each chunk of at most kMaxChunk packets.
+template <class... F>
+struct StageHooks {
+  static constexpr uint32_t kMaxChunk = std::min({F::kMaxChunk...});
+  [[gnu::always_inline]] static bool Second4(const rte_mbuf* m, const rte_ipv4_hdr* ip,
+                                             uint32_t* dst_be) noexcept {
+    return (F::Second4(m, ip, dst_be) || ...);
+  }
+  [[gnu::always_inline]] static bool Route(Ctx& ctx, uint32_t v) noexcept {
+    return (F::Route(ctx, v) || ...);
+  }
+  [[gnu::always_inline]] static void Local4(Ctx& ctx, const rte_ipv4_hdr* ip) noexcept {
+    (F::Local4(ctx, ip), ...);
+  }
+  [[gnu::always_inline]] static void End(Ctx& ctx) noexcept { (F::End(ctx), ...); }
+};
+
+using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4>;
+using Local6Handlers = LocalHandlers<IcmpInput6>;
+using BurstStages = StageHooks<TunnelStage>;
+
+}  // namespace gw::dp

@@ -1,0 +1,64 @@
+// What `tunnel show` and `config show` print of the tunnels.
+#include "absl/strings/str_cat.h"
+#include "tunnel/control/tunnels.h"
+
+namespace gw::ctl {
+
+void Tunnels::AppendConfig(std::string* out) const {
+  for (const Tunnel* t : Sorted()) {
+    absl::StrAppend(out, "tunnel add ", t->name, " mode ", TunnelModeName(t->mode), " remote ",
+                    t->remote.ToString(), " local ", t->local.ToString(), " ttl ",
+                    t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ",
+                    t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos, absl::kZeroPad2)));
+    if (t->dev) absl::StrAppend(out, " dev ", ifs_.Name({IfKind::kPort, *t->dev}));
+    absl::StrAppend(out, t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
+    const uint16_t default_mtu = static_cast<uint16_t>(
+        (t->dev ? t_.ports[*t->dev].mtu.load() : uint16_t{1500}) - 20);
+    if (t->mtu_explicit || t->mtu != default_mtu)
+      absl::StrAppend(out, "link set ", t->name, " mtu ", t->mtu, "\n");
+    if (t->up) absl::StrAppend(out, "link set ", t->name, " up\n");
+  }
+}
+
+absl::Status Tunnels::Show(absl::string_view name, std::string* text, Json* json) const {
+  Json& j = *json;
+  j.BeginArray();
+  bool found = name.empty();
+  for (const Tunnel* t : Sorted()) {
+    if (!name.empty() && t->name != name) continue;
+    found = true;
+    const std::string dev = t->dev ? absl::StrCat("port", *t->dev) : "";
+    const std::string tos = t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos));
+    j.BeginObject().Key("name").String(t->name).Key("mode").String(TunnelModeName(t->mode));
+    j.Key("local").String(t->local.ToString()).Key("remote").String(t->remote.ToString());
+    j.Key("ttl");
+    if (t->ttl == 0) {
+      j.String("inherit");
+    } else {
+      j.Uint(t->ttl);
+    }
+    j.Key("tos");
+    if (t->tos < 0) {
+      j.String("inherit");
+    } else {
+      j.Uint(static_cast<uint64_t>(t->tos));
+    }
+    j.Key("pmtudisc").Bool(t->pmtudisc).Key("dev");
+    if (t->dev) {
+      j.String(dev);
+    } else {
+      j.Null();
+    }
+    j.Key("mtu").Uint(t->mtu).Key("up").Bool(t->up).EndObject();
+    absl::StrAppend(text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
+                    t->remote.ToString(), " local ", t->local.ToString(),
+                    t->dev ? absl::StrCat(" dev ", dev) : "", " ttl ",
+                    t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ", tos,
+                    t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
+  }
+  j.EndArray();
+  if (!found) return absl::NotFoundError(absl::StrCat("unknown tunnel \"", name, "\""));
+  return absl::OkStatus();
+}
+
+}  // namespace gw::ctl
