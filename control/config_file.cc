@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "control/command.h"
+#include "control/log.h"
 
 namespace gw::ctl {
 
@@ -21,6 +22,10 @@ absl::Status LoadConfigText(absl::string_view text, const std::string& name, Gat
     absl::Status s = cmd.ok() ? gw.Apply(*cmd) : cmd.status();
     if (!s.ok())
       return absl::Status(s.code(), absl::StrCat(name, ":", line_no, ": ", s.message()));
+    // (ops) One line per command at debug; LoadConfigFile says how many at info.
+    if (LogEnabled(RTE_LOG_DEBUG))
+      LogEvent(RTE_LOG_DEBUG, "command_applied",
+               {{"source", absl::StrCat(name, ":", line_no)}, {"command", line}});
     ++applied;
   }
   if (result != nullptr) result->commands = applied;
@@ -32,7 +37,12 @@ absl::Status LoadConfigFile(const std::string& path, Gateway& gw, LoadResult* re
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
   std::stringstream ss;
   ss << in.rdbuf();
-  return LoadConfigText(ss.str(), path, gw, result);
+  LoadResult r;
+  absl::Status s = LoadConfigText(ss.str(), path, gw, &r);
+  if (s.ok())  // (ops)
+    LogEvent(RTE_LOG_INFO, "config_loaded", {{"file", path}, {"commands", absl::StrCat(r.commands)}});
+  if (result != nullptr) *result = r;
+  return s;
 }
 
 }  // namespace gw::ctl

@@ -11,6 +11,7 @@
 
 #include "control/config_file.h"
 #include "control/gateway.h"
+#include "control/ops.h"
 #include "control/request.h"
 #include "control/server.h"
 #include "control/resolver.h"
@@ -50,6 +51,12 @@ DEFINE_uint32(neigh_reachable_ms, 30000, "a learned neighbour is re-probed after
 DEFINE_uint32(frag_timeout_ms, 2000, "reassembly gives up on a datagram after this");
 DEFINE_uint32(frag_entries, 4096, "datagrams being reassembled at once, per worker");
 DEFINE_uint32(slowpath_tick_ms, 1, "the control thread handles ARP, ND and held packets this often");
+// Operations: control/ops.h, docs/operations.md.
+DEFINE_string(metrics, "",
+              "serve Prometheus metrics over HTTP on ADDR:PORT (e.g. 127.0.0.1:9478); empty: off");
+DEFINE_uint32(test_only_stall_worker_ms, 0,
+              "TEST ONLY: worker 0 stops polling this many ms after it starts, as if stuck (the "
+              "systemd watchdog test); 0: never");
 
 namespace {
 
@@ -70,6 +77,7 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
+  gw::ctl::InitOpsLogging();  // before the EAL's first line: under systemd it goes to the journal
   const int eal_args = rte_eal_init(argc, argv);
   if (eal_args < 0) return Fail("EAL init failed (the EAL's own messages above say why)");
   argc -= eal_args;
@@ -84,6 +92,8 @@ int main(int argc, char** argv) {
   if (FLAGS_neigh_retrans_ms == 0) return Fail("--neigh_retrans_ms must be at least 1");
   if (FLAGS_slowpath_tick_ms == 0 || FLAGS_slowpath_tick_ms > 1000)
     return Fail("--slowpath_tick_ms must be 1..1000");
+  absl::StatusOr<gw::ctl::OpsOptions> ops_opts = gw::ctl::ParseOpsFlags(FLAGS_metrics);
+  if (!ops_opts.ok()) return Fail(std::string(ops_opts.status().message()));
 
   gw::dp::DataplaneOptions opts;
   opts.sizes.tunnels = FLAGS_tunnels;
@@ -109,6 +119,7 @@ int main(int argc, char** argv) {
   opts.worker.icmp_burst = FLAGS_icmp_burst;
   opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;
   opts.worker.frag_entries = FLAGS_frag_entries;
+  opts.worker.test_only_stall_after_ms = FLAGS_test_only_stall_worker_ms;
   opts.held_max = FLAGS_neigh_held_max;
   opts.rx_desc = static_cast<uint16_t>(FLAGS_rxd);
   opts.tx_desc = static_cast<uint16_t>(FLAGS_txd);
@@ -124,6 +135,7 @@ int main(int argc, char** argv) {
       return rc;
     }
     std::unique_ptr<gw::dp::Dataplane> dp = std::move(*created);
+    gw::ctl::LogPortsUp(*dp);
     std::vector<gw::ctl::PortRef> ports;
     for (const auto& p : dp->ports()) ports.push_back({p.id, p.name});
     gw::ctl::Gateway gw(dp->tables(), ports, [&dp](uint16_t port, uint16_t mtu) {
@@ -171,6 +183,17 @@ int main(int argc, char** argv) {
       server = std::move(*s);
     }
     gw::ctl::RegisterTelemetry(dp.get());
+    gw::ctl::Ops ops(*dp, gw, handler, *ops_opts);  // capture, metrics, systemd, logs
+    if (absl::Status s = ops.Start(); !s.ok()) {
+      rc = Fail(std::string(s.message()));
+      ops.Detach();
+      server.reset();
+      gw::ctl::RegisterTelemetry(nullptr);
+      resolver.Shutdown();
+      dp.reset();
+      rte_eal_cleanup();
+      return rc;
+    }
     std::printf(
         "gatewayd: %zu port(s), %zu worker(s), %zu command(s) from %s, control socket %s; "
         "forwarding\n",
@@ -186,22 +209,26 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     dp->Launch();
+    ops.Ready();
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&resolver] { resolver.Poll(); }, tick_ms);
+      server->Run(g_stop, [&resolver, &ops] { resolver.Poll(); ops.Tick(); }, tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {
         resolver.Poll();
+        ops.Tick();
         usleep(static_cast<useconds_t>(tick_ms) * 1000);
       }
     }
+    ops.Stopping();
     resolver.Poll();  // what the workers already handed over is answered or held
     dp->Stop();   // workers send what the control thread queued and flush on the way out
     resolver.Shutdown();  // what is still held is dropped (no_neighbour) and freed
 
     gw::ctl::RegisterTelemetry(nullptr);
+    ops.Detach();
     gw::ctl::StatsSnapshot snap = gw::ctl::TakeSnapshot(*dp);
     dp->ClosePorts();
     std::printf("gatewayd: stopped\n");

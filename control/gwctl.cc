@@ -3,6 +3,7 @@
 // the first failure.
 //
 //   gwctl [--socket=PATH] [-j] COMMAND...      gwctl [--socket=PATH] --batch=FILE
+//   gwctl help [COMMAND]                        (gwctl_help.cc; the manual is gwctl(8))
 //
 // Exit: 0 ok; 1 the gateway refused the command (one line on stderr says why; nothing changed);
 // 2 usage or gatewayd not reachable.
@@ -28,6 +29,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "control/command.h"
+#include "control/gwctl_help.h"
 
 DEFINE_string(socket, "", "gatewayd's control socket (default: $GATEWAYD_SOCKET, else /run/gatewayd.sock)");
 DEFINE_bool(j, false, "JSON output for show and stats");
@@ -207,6 +209,12 @@ int main(int argc, char** argv) {
       "commands: link|addr|route|neigh [show], tunnel show [NAME], stats, config show,\n"
       "  config save [FILE], and every configuration command (tunnel add ..., route add ...)");
   const int first_word = std::min(SplitOptions(argc, argv), argc);
+  // (ops) --help is ours, not gflags' (which lists every flag of every library): gwctl(8).
+  for (int i = 1; i < first_word; ++i)
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-help") == 0) {
+      std::fputs(gw::ctl::UsageText().c_str(), stdout);
+      return 0;
+    }
   std::vector<std::string> words(argv + first_word, argv + argc);
   if (first_word < argc && std::strcmp(argv[first_word], "--") == 0) words.erase(words.begin());
   int n_opts = first_word;
@@ -220,5 +228,12 @@ int main(int argc, char** argv) {
     return RunBatch(FLAGS_batch);
   }
   if (words.empty()) Die(2, "no command (gwctl --help)");
+  if (words[0] == "help") {  // (ops) answered here, without the gateway
+    if (words.size() > 2) Die(2, absl::StrCat("unknown word \"", words[2], "\" after help COMMAND"));
+    const std::string text = gw::ctl::HelpText(words.size() == 2 ? words[1] : "");
+    if (text.empty()) Die(2, absl::StrCat("no command \"", words[1], "\" (gwctl help)"));
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
   return RunOne(words);
 }

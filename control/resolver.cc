@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "control/log.h"
+
 
 namespace gw::ctl {
 namespace {
@@ -169,6 +171,7 @@ bool Resolver::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
   e.probes = 0;
   e.deadline = Clock::now() + std::chrono::milliseconds(opts_.reachable_ms);
   c_.Count(dp::Event::neigh_learned);
+  LogNeighLearned(port, a, mac, changed);
   Release(port, e);
   return true;
 }
@@ -222,6 +225,7 @@ void Resolver::Timers(Clock::time_point now) {
           Solicit(port, a, nullptr);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, false);
           DropHeld(e);
           entries_.erase(cur);
         }
@@ -239,6 +243,7 @@ void Resolver::Timers(Clock::time_point now) {
           Solicit(port, a, &e.mac);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, true);
           WriteTable(port, a, nullptr);
           entries_.erase(cur);
         }

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "control/log.h"
 
 namespace gw::ctl {
 namespace {
@@ -121,6 +122,9 @@ void ControlServer::PollOnce(int timeout_ms) {
   for (size_t i = 0; i < clients_.size();) {
     Client& c = *clients_[i];
     if (c.closing && c.out_off >= c.out.size() && c.in.find('\n') == std::string::npos) {
+      if (c.batch)  // (ops) a batch's changes in one line (each one is at debug)
+        LogEvent(RTE_LOG_INFO, "batch_done",
+                 {{"succeeded", absl::StrCat(c.succeeded)}, {"failed", c.failed ? "yes" : "no"}});
       close(c.fd);
       clients_.erase(clients_.begin() + static_cast<long>(i));
     } else {
@@ -217,8 +221,9 @@ void ControlServer::Serve(Client& c, std::string_view line) {
     Frame(c, false, "skipped: an earlier command of this batch failed");
     return;
   }
-  Reply r = handler_.Handle(absl::string_view(line.data(), line.size()));
+  Reply r = handler_.Handle(absl::string_view(line.data(), line.size()), c.batch);
   if (!r.ok) c.failed = true;
+  if (r.ok && c.batch) ++c.succeeded;
   Frame(c, r.ok, r.body);
 }
 

@@ -58,6 +58,7 @@ class ControlServer {
     bool batch = false;
     bool failed = false;
     bool too_long = false;  // a line beyond max_request arrived: answer, then close
+    uint64_t succeeded = 0;  // (ops) requests of this batch answered ok, for its log line
   };
 
   ControlServer(const ServerOptions& opts, RequestHandler& handler, int fd);

@@ -62,6 +62,9 @@ struct alignas(64) LcoreCounters {
   uint64_t processed = 0;    // packets fully handled: queued for TX or dropped
   uint64_t busy_cycles = 0;  // TSC cycles spent in loops that received something
   uint64_t busy_packets = 0;
+  // Poll loops run, one relaxed increment per loop: the worker's heartbeat, which the systemd
+  // watchdog (control/systemd_notify.cc) checks has moved before each WATCHDOG=1.
+  uint64_t loops = 0;
   std::array<uint64_t, kDropCount> drops{};
   std::array<uint64_t, kEventCount> events{};
   // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine, tunnel/datapath.)

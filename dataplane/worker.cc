@@ -102,6 +102,18 @@ void Worker::Housekeeping(uint64_t now) {
     counters_.CountDrop(Drop::fragment, death_row_->cnt);
     rte_ip_frag_free_death_row(death_row_, 0);
   }
+  if (test_only_stall_at_ != 0 && now >= test_only_stall_at_) [[unlikely]]
+    StallForTest();
+}
+
+// TEST ONLY: a stuck worker, as the watchdog test needs one. No heartbeat until quit; offline for
+// RCU meanwhile so that the control thread stays free to answer and to stop.
+void Worker::StallForTest() {
+  test_only_stall_at_ = 0;
+  rte_rcu_qsbr* qsbr = t_.rcu.qsbr();
+  rte_rcu_qsbr_thread_offline(qsbr, index_);
+  while (!quit_.load(std::memory_order_relaxed)) rte_delay_us_sleep(1000);
+  rte_rcu_qsbr_thread_online(qsbr, index_);
 }
 
 void Worker::FlushAll() {
@@ -115,6 +127,8 @@ int Worker::Run() {
   const uint16_t burst = std::min(opts_.burst, kMaxBurst);
   rte_mbuf* pkts[kMaxBurst];
   BurstHints hints;
+  if (opts_.test_only_stall_after_ms != 0 && index_ == 0)  // TEST ONLY (Housekeeping)
+    test_only_stall_at_ = rte_rdtsc() + rte_get_tsc_hz() / 1000 * opts_.test_only_stall_after_ms;
   // The worker's context; the table snapshots and cache generations in it are taken anew after
   // every receive (below), so each burst routes with the tables as they were when it was
   // received, and whatever it looked at stays valid until the quiescent state ending the loop.
@@ -156,6 +170,7 @@ int Worker::Run() {
       Housekeeping(start);
     FlushAll();
     rte_rcu_qsbr_quiescent(qsbr, index_);
+    Bump(counters_.loops);  // the heartbeat
     if (got != 0) {
       Bump(counters_.busy_cycles, rte_rdtsc() - start);
       Bump(counters_.busy_packets, got);

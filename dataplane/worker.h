@@ -36,6 +36,9 @@ struct WorkerOptions {
   uint32_t icmp_burst = 50;
   uint32_t frag_timeout_ms = 2000;  // reassembly gives up on a datagram after this
   uint32_t frag_entries = 4096;     // datagrams being reassembled at once, per worker
+  // TEST ONLY (--test_only_stall_worker_ms): worker 0 stops looping this long after it starts,
+  // until told to quit, so that the watchdog test sees a stuck worker. 0: never.
+  uint32_t test_only_stall_after_ms = 0;
 };
 
 // What the dataplane shares with every worker's slow paths.
@@ -71,6 +74,7 @@ class Worker {
   void FlushAll();
   void DrainInbox();
   void Housekeeping(uint64_t now);
+  void StallForTest();
 
   const Tables& t_;
   const unsigned lcore_;
@@ -87,6 +91,7 @@ class Worker {
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;
   uint64_t next_expire_ = 0;
+  uint64_t test_only_stall_at_ = 0;  // TSC; 0: never (WorkerOptions::test_only_stall_after_ms)
   bool prefetch_ = false;  // the burst stage prefetches (opts_.burst_prefetch, resolved)
   bool ok_ = true;
 };

@@ -10,6 +10,9 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
   tcpdump tshark iproute2 iputils-ping libpcap-dev
+  # Operations (docs/operations.md): sd_notify and the watchdog, the /metrics HTTP server, a
+  # Prometheus text parser for the tests, man pages, curl for the scrape test.
+  libsystemd-dev libcpp-httplib-dev python3-prometheus-client scdoc curl
 )
 
 missing=()
