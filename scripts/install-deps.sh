@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential g++ meson ninja-build pkg-config
   libdpdk-dev dpdk dpdk-dev   # DPDK 22.11: libraries, PMDs (net_pcap, net_tap, net_ring, net_null); dpdk-testpmd
+  dpdk-doc                    # DPDK's examples as source: l3fwd, the perf rig's reference router
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
