@@ -80,7 +80,12 @@ absl::Status Gateway::InterfaceGone(const IfRef& dev) {
   t_.route4.Barrier();
   t_.route6.Barrier();
 
-  for (const IpPrefix& p : dead_routes) rib_.Erase(p);
+  // An address whose connected route went with the interface (a `route replace` had moved it
+  // there) no longer makes one, as after `route del`: `addr del` must not take a later route.
+  for (const IpPrefix& p : dead_routes) {
+    rib_.Erase(p);
+    addresses_.ForgetKernelRoute(p);
+  }
   for (const IpPrefix& h : dead_hosts) rib_.RemoveLocalHost(h);
   addresses_.ForgetDevice(dev);
   return absl::OkStatus();

@@ -380,6 +380,29 @@ TEST_F(GatewayTest, DeletingAConnectedRouteMakesItsGatewayUnreachable) {
   EXPECT_EQ(NhId4("10.65.132.187"), kNhNone);
 }
 
+TEST_F(GatewayTest, AConnectedRouteTakenByATunnelDelIsGoneAsAfterRouteDel) {
+  // port0's connected route was replaced by one into tun1; tun1 goes, and the route with it.
+  ASSERT_TRUE(SeedConfig());
+  ASSERT_TRUE(Config({"route replace 10.65.132.0/24 dev tun1",
+                      "route add 198.51.100.0/24 via 10.65.132.1 dev port0", "tunnel del tun1"}));
+  EXPECT_EQ(NhId4("10.65.132.188"), kNhNone);
+  // As after `route del`: port0 has no connected network there any more; a route through it needs
+  // onlink, and shows as one.
+  EXPECT_REFUSED("route add 203.0.113.0/24 via 10.65.132.1", StatusCode::kInvalidArgument,
+                 "gateway \"10.65.132.1\" is on no connected network: give \"dev IFACE\"");
+  for (const auto& r : gw_->Routes()) {
+    if (r.prefix.ToString() == "198.51.100.0/24") {
+      EXPECT_TRUE(r.onlink);
+    }
+  }
+  // config show says so, and a later `route add` of that prefix is not taken for the address's.
+  EXPECT_NE(gw_->ConfigText().find("addr add 10.65.132.187/24 dev port0\nroute del 10.65.132.0/24\n"),
+            std::string::npos)
+      << gw_->ConfigText();
+  ASSERT_TRUE(Config({"route add 10.65.132.0/24 dev port1", "addr del 10.65.132.187 dev port0"}));
+  EXPECT_EQ(Nh4("10.65.132.188").port, 1) << "the address took a route that was not its own";
+}
+
 TEST_F(GatewayTest, Ipv6RouteViaAConnectedGateway) {
   ASSERT_TRUE(Config({"addr add 2001:db8:1::1/64 dev port1",
                       "route add 2001:db8:5::/48 via 2001:db8:1::2"}));
