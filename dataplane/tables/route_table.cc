@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <rte_rib.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace gw::dp {
@@ -15,6 +17,33 @@ rte_fib* Fib4Backend::Create(const std::string& name, uint32_t max_rules, uint32
   cfg.dir24_8.nh_sz = RTE_FIB_DIR24_8_4B;
   cfg.dir24_8.num_tbl8 = tbl8s;
   return rte_fib_create(name.c_str(), static_cast<int>(rte_socket_id()), &cfg);
+}
+
+// DPDK 22.11's DIR-24-8 reserves a tbl8 group for each /24 that gets a first route longer than
+// /24, and counts it in rsvd_tbl8s: on add, unless the new route's next hop is its parent's (then
+// nothing needs writing and it returns before counting); on delete, always. A route longer than
+// /24 with its parent's next hop, added and deleted, therefore takes one off a counter it never
+// added to; the counter wraps and every later route longer than /24 — each address's host route
+// too — fails with ENOSPC until a restart. Such a route is added with another next hop first
+// (counted), then set to its own: both on the copy no worker reads (LeftRightLpm).
+int Fib4Backend::Add(rte_fib* t, const uint32_t& a, uint8_t depth, uint32_t nh) {
+  if (depth > 24) {
+    rte_rib* rib = rte_fib_get_rib(t);
+    if (rte_rib_lookup_exact(rib, a, depth) == nullptr) {
+      for (int d = depth - 1; d >= 0; --d) {
+        const uint32_t masked = d == 0 ? 0 : a & (~uint32_t{0} << (32 - d));
+        rte_rib_node* parent = rte_rib_lookup_exact(rib, masked, static_cast<uint8_t>(d));
+        if (parent == nullptr) continue;
+        uint64_t parent_nh = 0;
+        rte_rib_get_nh(parent, &parent_nh);
+        if (parent_nh == nh) {
+          if (int rc = rte_fib_add(t, a, depth, nh ^ 1); rc < 0) return rc;
+        }
+        break;
+      }
+    }
+  }
+  return rte_fib_add(t, a, depth, nh);
 }
 
 rte_fib6* Fib6Backend::Create(const std::string& name, uint32_t max_rules, uint32_t tbl8s) {

@@ -32,9 +32,7 @@ struct Fib4Backend {
   using Addr = uint32_t;  // host order, as rte_fib wants it
   static Table* Create(const std::string& name, uint32_t max_rules, uint32_t tbl8s);
   static void Free(Table* t) { rte_fib_free(t); }
-  static int Add(Table* t, const Addr& a, uint8_t depth, uint32_t nh) {
-    return rte_fib_add(t, a, depth, nh);
-  }
+  static int Add(Table* t, const Addr& a, uint8_t depth, uint32_t nh);  // (route_table.cc)
   static int Delete(Table* t, const Addr& a, uint8_t depth) { return rte_fib_delete(t, a, depth); }
 };
 
