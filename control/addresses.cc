@@ -189,7 +189,7 @@ void Addresses::Changed(const IfRef& dev) {
 
 std::vector<Addresses::View> Addresses::Views() const {
   std::vector<View> v;
-  for (const Address& a : addrs_) v.push_back({a.local, a.peer, ifs_.Name(a.dev)});
+  for (const Address& a : addrs_) v.push_back({a.local, a.peer, ifs_.Name(a.dev), a.kernel_route});
   return v;
 }
 

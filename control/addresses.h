@@ -28,6 +28,9 @@ class Addresses {
     IpPrefix local;
     std::optional<IpPrefix> peer;
     std::string dev;
+    // The connected route this address made, as long as no `route del` removed it (a `route
+    // replace` keeps it): what a later `addr del` removes, and what makes a gateway "connected".
+    std::optional<IpPrefix> kernel_route;
   };
 
   Addresses(dp::Tables& t, const Interfaces& ifs, Rib& rib, Tunnels& tunnels)

@@ -57,6 +57,7 @@ class Gateway {
   dp::TunnelCounters TunnelCountersOf(const Tunnel& t) const { return tunnels_.CountersOf(t); }
 
   std::vector<LinkView> Links() const;  // ports, then tunnels
+  const std::vector<PortRef>& Ports() const { return interfaces_.ports(); }
   std::vector<AddressView> Addresses() const { return addresses_.Views(); }
   std::vector<RouteView> Routes() const { return rib_.Views(); }  // IPv4 first, then by prefix
   std::vector<NeighView> Neighbours() const { return neighbours_.Views(); }

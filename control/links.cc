@@ -26,7 +26,7 @@ std::vector<Links::View> Links::Views() const {
     const dp::PortState& ps = t_.ports[p.id];
     std::array<uint8_t, 6> mac;
     std::copy(std::begin(ps.mac.addr_bytes), std::end(ps.mac.addr_bytes), mac.begin());
-    v.push_back({p.name, false, MacToString(mac), ps.mtu.load(), ps.up.load()});
+    v.push_back({p.name, false, MacToString(mac), ps.mtu.load(), ps.up.load(), initial_mtu_.at(p.id)});
   }
   return v;
 }

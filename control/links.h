@@ -25,6 +25,7 @@ class Links {
     std::string mac;  // empty for tunnels
     uint16_t mtu;
     bool up;
+    uint16_t initial_mtu = 0;  // ports: the device's MTU when gatewayd started (0 for tunnels)
   };
 
   Links(dp::Tables& t, const Interfaces& ifs, SetMtuFn set_mtu);

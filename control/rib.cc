@@ -199,7 +199,7 @@ std::vector<Rib::View> Rib::Views() const {
       }
       onlink = !addrs_.OnConnectedNetwork(r->nh.port, via);
     }
-    View rv{p, "", std::nullopt, r->kernel, onlink};
+    View rv{p, "", std::nullopt, r->kernel, onlink, r->onlink};
     if (r->nh.kind == dp::NhKind::kPort) {
       rv.dev = ifs_.Name({IfKind::kPort, r->nh.port});
     } else {

@@ -45,6 +45,7 @@ class Rib {
     // Given `onlink`, or its gateway is on no connected network of the port any more (the
     // address or its route went away after the route was added): either way an on-link route.
     bool onlink;
+    bool onlink_given = false;  // `onlink` was in the command (what `onlink` above derives from)
   };
 
   Rib(dp::Tables& t, const Interfaces& ifs, Addresses& addrs)
