@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "control/command.h"
+#include "control/config_reload.h"
 #include "control/json.h"
 #include "control/log.h"
 #include "control/metrics.h"
@@ -56,7 +57,8 @@ Reply RequestHandler::Handle(absl::string_view line, bool batch) {
       return Reply{true, gw_.ConfigText()};
     }
     if (t.size() >= 2 && t[1] == "save") return ConfigSave({t.begin() + 2, t.end()});
-    return Error("config: expected show or save [FILE]");
+    if (t.size() >= 2 && t[1] == "reload") return ConfigReload({t.begin() + 2, t.end()}, json);
+    return Error("config: expected show, save [FILE] or reload [FILE]");
   }
   // `link`, `link show`, `tunnel show NAME`, ...: reads. Everything else is a change.
   const bool bare = t.size() == 1;
@@ -224,6 +226,31 @@ Reply RequestHandler::ConfigSave(const std::vector<absl::string_view>& args) {
   LogEvent(RTE_LOG_INFO, "config_saved",  // (ops)
            {{"file", path}, {"bytes", absl::StrCat(text.size())}});
   return Reply{true, absl::StrCat("saved to ", path, "\n")};
+}
+
+Reply RequestHandler::ConfigReload(const std::vector<absl::string_view>& args, bool json) {
+  if (args.size() > 1)
+    return Error(absl::StrCat("unknown word \"", args[1], "\" after config reload FILE"));
+  const std::string path = args.empty() ? config_path_ : std::string(args[0]);
+  if (path.empty())
+    return Error("config reload: gatewayd was started without --config; name a FILE");
+  ReloadResult r;
+  const absl::Status s = ReloadConfigFile(path, gw_, &r);  // logs what it did (ops)
+  // Tunnels may have come and gone, even if it failed and rolled back: metrics republish them.
+  if (r.applied > 0 && on_applied_) on_applied_();
+  if (!s.ok()) return Error(s.message());
+  if (json) {
+    Json j;
+    j.BeginObject()
+        .Key("file").String(path)
+        .Key("changes").Uint(r.added + r.changed + r.removed)
+        .Key("added").Uint(r.added)
+        .Key("changed").Uint(r.changed)
+        .Key("removed").Uint(r.removed)
+        .EndObject();
+    return Reply{true, j.Take()};
+  }
+  return Reply{true, absl::StrCat(ReloadSummary(path, r), "\n")};
 }
 
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view text) {

@@ -3,7 +3,7 @@
 // ParseCommand and Gateway::Apply, the very path the config file takes; the rest are reads:
 //
 //   link|addr|route|neigh [show]   tunnel show [NAME]   stats [--prometheus]   config show
-//   config save [FILE]
+//   config save [FILE]   config reload [FILE] (control/config_reload.h)
 #pragma once
 
 #include <functional>
@@ -22,7 +22,8 @@ struct Reply {
 
 class RequestHandler {
  public:
-  // `dp` may be null (no stats then); `config_path` is the default for `config save`.
+  // `dp` may be null (no stats then); `config_path` is the default for `config save` and
+  // `config reload`.
   RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path);
 
   // `batch`: the line came in a "@batch" connection (gwctl --batch), whose changes are logged at
@@ -30,13 +31,16 @@ class RequestHandler {
   Reply Handle(absl::string_view line, bool batch = false);
   // Learned neighbours for `neigh show` (optional).
   void SetResolver(const class Resolver* r) { resolver_ = r; }
-  // (ops) Called after every change applied through the socket (metrics republish the tunnels).
+  // (ops) Called after every change applied through the socket, `config reload` included
+  // (metrics republish the tunnels).
   void SetOnApplied(std::function<void()> fn) { on_applied_ = std::move(fn); }
 
  private:
   Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
   Reply Stats(bool json);
   Reply ConfigSave(const std::vector<absl::string_view>& args);
+  // -j: {"file", "changes", "added", "changed", "removed"}; an error is one line either way.
+  Reply ConfigReload(const std::vector<absl::string_view>& args, bool json);
 
   Gateway& gw_;
   const dp::Dataplane* dp_;

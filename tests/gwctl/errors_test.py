@@ -99,8 +99,10 @@ ERROR_CASES = [
      r'^unknown word "nud" in neigh$'),
     (["link", "show", "extra"], 1, r'^unknown word "extra" after link show$'),
     (["stats", "now"], 1, r'^unknown word "now" after stats$'),
-    (["config"], 1, r'^config: expected show or save \[FILE\]$'),
-    (["config", "frob"], 1, r'^config: expected show or save'),
+    (["config"], 1, r'^config: expected show, save \[FILE\] or reload \[FILE\]$'),
+    (["config", "frob"], 1, r'^config: expected show, save \[FILE\] or reload'),
+    (["config", "reload"], 1, r'^config reload: gatewayd was started without --config; name a FILE$'),
+    (["config", "reload", "a", "b"], 1, r'^unknown word "b" after config reload FILE$'),
     (["config", "show", "x"], 1, r'^unknown word "x" after config show$'),
     (["ip"], 1, r'^empty command$'),
     # missing values
