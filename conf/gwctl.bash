@@ -103,8 +103,8 @@ _gwctl() {
         stats)
             (( n == 1 )) && _gwctl_reply --prometheus ;;
         config)
-            if (( n == 1 )); then _gwctl_reply show save
-            elif [[ $verb == save ]] && (( n == 2 )); then COMPREPLY=($(compgen -f -- "$cur"))
+            if (( n == 1 )); then _gwctl_reply show save reload
+            elif [[ $verb == save || $verb == reload ]] && (( n == 2 )); then COMPREPLY=($(compgen -f -- "$cur"))
             fi ;;
         help)
             (( n == 1 )) && _gwctl_reply link addr tunnel route neigh stats config help ;;

@@ -32,7 +32,7 @@
 #include "control/gwctl_help.h"
 
 DEFINE_string(socket, "", "gatewayd's control socket (default: $GATEWAYD_SOCKET, else /run/gatewayd.sock)");
-DEFINE_bool(j, false, "JSON output for show and stats");
+DEFINE_bool(j, false, "JSON output for show, stats and config reload");
 DEFINE_string(batch, "", "run every command of FILE, stop at the first that fails");
 DEFINE_uint32(timeout_ms, 30000, "give up on a reply after this long");
 
@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
   gflags::SetUsageMessage(
       "gwctl [--socket=PATH] [-j] COMMAND...  |  gwctl [--socket=PATH] --batch=FILE\n"
       "commands: link|addr|route|neigh [show], tunnel show [NAME], stats, config show,\n"
-      "  config save [FILE], and every configuration command (tunnel add ..., route add ...)");
+      "  config save [FILE], config reload [FILE], and every configuration command (tunnel add\n"
+      "  ..., route add ...)");
   const int first_word = std::min(SplitOptions(argc, argv), argc);
   // (ops) --help is ours, not gflags' (which lists every flag of every library): gwctl(8).
   for (int i = 1; i < first_word; ++i)

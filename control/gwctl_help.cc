@@ -46,9 +46,13 @@ const std::vector<HelpTopic>& HelpTopics() {
        "-j: all of them as JSON (every tunnel). --prometheus: the Prometheus text format that\n"
        "gatewayd --metrics serves on /metrics, for node_exporter's textfile collector."},
       {"config",
-       {"config show", "config save [FILE]"},
+       {"config show", "config save [FILE]", "config reload [FILE]"},
        "The running configuration in the command language; save writes it atomically to FILE,\n"
-       "by default the file gatewayd was started with (--config)."},
+       "by default the file gatewayd was started with (--config). reload reads that file (or\n"
+       "FILE, as gatewayd sees the path) again and applies only what differs, while traffic\n"
+       "flows: a bad line changes nothing and the error is FILE:LINE: what is wrong with which\n"
+       "word; a change the dataplane refuses half way is rolled back. -j: the counts as JSON.\n"
+       "systemctl reload gatewayd runs it."},
       {"help",
        {"help [COMMAND]"},
        "This help, without asking the gateway. The manual: gwctl(8), gatewayd.conf(5)."},
@@ -92,7 +96,7 @@ std::string UsageText() {
       "options:\n"
       "  --socket=PATH     the control socket (default: $GATEWAYD_SOCKET, else "
       "/run/gatewayd.sock)\n"
-      "  -j                JSON output for show and stats\n"
+      "  -j                JSON output for show, stats and config reload\n"
       "  --batch=FILE      every command of FILE over one connection, stopping at the first that\n"
       "                    fails\n"
       "  --timeout_ms=N    give up on a reply after N ms (default 30000)\n"

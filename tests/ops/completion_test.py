@@ -55,7 +55,7 @@ def t_static():
         ([g, "route", "add", "10.0.0.0/8", ""], ["dev", "onlink", "via"]),
         ([g, "link", "set", "port0", ""], ["down", "mtu", "up"]),
         ([g, "stats", ""], ["--prometheus"]),
-        ([g, "config", ""], ["save", "show"]),
+        ([g, "config", ""], ["reload", "save", "show"]),
         ([g, "help", "n"], ["neigh"]),
     ]
     for words, want in cases:

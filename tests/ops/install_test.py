@@ -239,15 +239,18 @@ def t_service():
         reload_argv = [a.replace(p["sbindir"], f"{d}{p['sbindir']}", 1) if a.startswith(p["sbindir"]) else a
                        for a in expand(s["ExecReload"][0], env)]
         r = run(reload_argv, env=clean_env(GATEWAYD_SOCKET=env["GATEWAYD_SOCKET"]))
-        if r.rc == 1 and r.err == "gwctl: config: expected show or save [FILE]\n":
-            # `gwctl config reload` is not implemented yet (the lead's, after the control/ split).
-            # Once it is, this branch goes and the checks below apply.
-            print("    NOTE: gwctl config reload is not implemented yet: ExecReload fails", flush=True)
-        else:
-            check_eq((r.rc, r.err), (0, ""), "ExecReload (gwctl config reload)")
-            r = run([f"{d}{p['sbindir']}/gwctl", f"--socket={env['GATEWAYD_SOCKET']}", "tunnel", "show"])
-            check(r.rc == 0 and r.out.startswith("reload1: ip/ip remote 10.0.0.2 local 10.0.0.1"),
-                  f"the reloaded tunnel: {r}")
+        check_eq((r.rc, r.err), (0, ""), "ExecReload (gwctl config reload)")
+        check(r.out.startswith("reloaded ") and "1 added" in r.out, f"ExecReload's reply: {r}")
+        r = run([f"{d}{p['sbindir']}/gwctl", f"--socket={env['GATEWAYD_SOCKET']}", "tunnel", "show"])
+        check(r.rc == 0 and r.out.startswith("reload1: ip/ip remote 10.0.0.2 local 10.0.0.1"),
+              f"the reloaded tunnel: {r}")
+        # A bad line: ExecReload fails, says where, and the service runs on unchanged.
+        with open(conf, "a") as f:
+            f.write("tunnel add reload2 mode ipip remote 10.0.0.300 local 10.0.0.1\n")
+        r = run(reload_argv, env=clean_env(GATEWAYD_SOCKET=env["GATEWAYD_SOCKET"]))
+        check(r.rc == 1 and r.err.startswith(f"gwctl: {conf}:") and '"10.0.0.300"' in r.err
+              and r.err.count("\n") == 1, f"ExecReload of a bad file: {r}")
+        check(proc.poll() is None, "gatewayd stopped after a bad reload")
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(timeout=lib.EXIT_TIMEOUT)
         check_eq(rc, 0, f"exit status after SIGTERM ({open(log.name).read()[-2000:]})")
