@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "control/config_reload.h"
 #include "tests/stress/rig.h"
 
 namespace gw::stress {
@@ -476,6 +477,129 @@ TEST_F(LiveUpdate, RouteReplaceHasNoGap) {
   EXPECT_GE(replaces.ops, kMinReplaces);
   EXPECT_EQ(rig_.gateway().route_count(), 2 + 1 + prefixes.size())
       << "connected routes, the underlay route and one route per prefix";
+}
+
+// ---- 4. `config reload` leaves alone what the file does not change ----
+//
+// Two files alternate, reloaded as fast as the control thread can (a file with a bad last line
+// in between, now and then: refused, it must change nothing). Both hold the rig's network and
+// tunnel ts with its route 10.220.0.0/16; A adds tunnel tx (10.221.0.0/16) and routes
+// 10.222.0.0/16 into ts, B has tunnel ty instead (both prefixes), an address more and tx gone.
+// Every frame to 10.220.0.0/16 must come out through ts, none dropped: the reloads never touch it.
+// Frames to the prefixes that move must come out with the whole header of one of the tunnels, or
+// be dropped as no_route (in the moment a tunnel is deleted and its replacement not yet added).
+
+struct Tun4 {
+  const char* name;
+  uint32_t remote;
+  uint8_t ttl;
+  uint8_t tos;
+};
+constexpr Tun4 kTs = {"ts", Ip(100, 64, 40, 1), 64, 0x10};
+constexpr Tun4 kTx = {"tx", Ip(100, 64, 41, 1), 65, 0x20};
+constexpr Tun4 kTy = {"ty", Ip(100, 64, 42, 1), 66, 0x28};
+constexpr uint32_t kStable = 1;
+
+TEST_F(LiveUpdate, ReloadLeavesWhatItDoesNotChangeAlone) {
+  const std::string p0 = rig_.port_name(0), p1 = rig_.port_name(1);
+  auto tunnel = [](const Tun4& t) {
+    return absl::StrFormat("tunnel add %s mode ipip remote %s local %s ttl %u tos 0x%02x\nlink set %s up\n",
+                           t.name, IpStr(t.remote), IpStr(kLocal), t.ttl, t.tos, t.name);
+  };
+  const std::string base = absl::StrCat(
+      "addr add 192.0.2.1/24 dev ", p0, "\naddr add 198.51.100.1/24 dev ", p1, "\nneigh add ",
+      IpStr(kUnderlayGw), " lladdr 02:00:00:00:01:02 dev ", p1, "\nroute add 100.64.0.0/10 via ",
+      IpStr(kUnderlayGw), " dev ", p1, "\n", tunnel(kTs), "route add 10.220.0.0/16 dev ts\n");
+  const std::string files[2] = {
+      absl::StrCat(base, tunnel(kTx), "route add 10.221.0.0/16 dev tx\nroute add 10.222.0.0/16 dev ts\n"),
+      absl::StrCat(base, tunnel(kTy), "route add 10.221.0.0/16 dev ty\nroute add 10.222.0.0/16 dev ty\n",
+                   "addr add 203.0.113.1/24 dev ", p0, "\n")};
+  const std::string bad = absl::StrCat(files[1], "route add 10.223.0.0/16 dev nosuch\n");
+  ASSERT_TRUE(ctl::ReloadConfigText(files[0], "a.conf", rig_.gateway()).ok());
+  const std::string config_a = rig_.gateway().ConfigText();
+  rig_.Launch();
+  rig_.StartCounting();
+
+  uint64_t stable_in = 0, stable_out = 0, moving_out = 0;
+  auto gen = [&](Probe& p) {
+    p.aux = Rand(2) == 0 ? kStable : 0;
+    if (p.aux == kStable) {
+      p.dst = Ip(10, 220, 0, 0) | Rand(0x10000);
+      ++stable_in;
+    } else {
+      p.dst = Ip(10, 221 + Rand(2), 0, 0) | Rand(0x10000);
+    }
+  };
+  auto check = [&](const Seen& s) {
+    const Tun4* way = nullptr;
+    for (const Tun4* t : {&kTs, &kTx, &kTy})
+      if (s.outer_dst == t->remote) way = t;
+    if (way == nullptr || s.outer_ttl != way->ttl || s.outer_tos != (way->tos | (s.p.tos & 3))) {
+      rig_.Fail(absl::StrFormat("seq %u to %s: outer dst %s ttl %u tos 0x%02x is no tunnel's header",
+                                s.p.seq, IpStr(s.p.dst), IpStr(s.outer_dst), s.outer_ttl, s.outer_tos));
+      return;
+    }
+    if (s.p.aux == kStable) {
+      if (way != &kTs)
+        rig_.Fail(absl::StrCat("seq ", s.p.seq, " to ", IpStr(s.p.dst), " came out through ",
+                               way->name, ", not ts"));
+      ++stable_out;
+    } else {
+      ++moving_out;
+    }
+  };
+
+  constexpr uint64_t kMinReloads = 200;
+  constexpr uint64_t kMinStable = 5000;
+  ApplyClock reloads;
+  uint64_t refused = 0;
+  int at = 0;
+  const Churn churn;
+  while (churn.Go(reloads.ops >= kMinReloads && stable_out >= kMinStable) && rig_.failures() == 0) {
+    rig_.Inject(Rand(65), gen);
+    if (Rand(8) == 0) {
+      const absl::Status s = ctl::ReloadConfigText(bad, "c.conf", rig_.gateway());
+      const size_t bad_line = static_cast<size_t>(std::count(bad.begin(), bad.end(), '\n'));
+      if (s.ok() || s.message() != absl::StrCat("c.conf:", bad_line, ": unknown device \"nosuch\"")) {
+        rig_.Fail(absl::StrCat("the bad file: ", s.ToString()));
+        break;
+      }
+      ++refused;
+    } else {
+      at ^= 1;
+      const uint64_t t0 = Now();
+      ctl::ReloadResult r;
+      const absl::Status s = ctl::ReloadConfigText(files[at], at == 0 ? "a.conf" : "b.conf",
+                                                   rig_.gateway(), &r);
+      const uint64_t dt = Now() - t0;
+      reloads.cycles += dt;
+      reloads.max_cycles = std::max(reloads.max_cycles, dt);
+      ++reloads.ops;
+      if (!s.ok() || r.rolled_back) {
+        rig_.Fail(absl::StrCat("reload ", reloads.ops, ": ", s.ToString()));
+        break;
+      }
+    }
+    rig_.Drain(check);
+  }
+  const uint64_t wall = churn.Elapsed();
+  rig_.Quiesce(check);
+
+  std::printf("[ rates    ] config reload: %lu (and %lu refused) in %.2f s = %.0f/s wall, slowest "
+              "%.2f ms\n",
+              reloads.ops, refused, Secs(wall), reloads.PerSecond(), reloads.MaxMs());
+  std::printf("[ traffic  ] injected %lu: to ts's prefix %lu (out %lu), moving prefixes out %lu; "
+              "drops: %s\n",
+              rig_.injected(), stable_in, stable_out, moving_out, rig_.DropText().c_str());
+  EXPECT_EQ(stable_out, stable_in) << "a frame through the tunnel no reload changes was lost";
+  EXPECT_EQ(rig_.TotalDrops(), rig_.DropsOf(dp::Drop::no_route)) << rig_.DropText();
+  if (rig_.failures() != 0) return;
+  EXPECT_GE(reloads.ops, kMinReloads);
+  EXPECT_GE(stable_out, kMinStable);
+  EXPECT_GT(moving_out, 0u);
+  // And it ends as a file: A or B, exactly.
+  ASSERT_TRUE(ctl::ReloadConfigText(files[0], "a.conf", rig_.gateway()).ok());
+  EXPECT_EQ(rig_.gateway().ConfigText(), config_a);
 }
 
 }  // namespace
