@@ -228,11 +228,15 @@ int main(int argc, char** argv) {
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&resolver] { resolver.Poll(); }, tick_ms);
+      server->Run(g_stop, [&resolver, &dp] {
+        resolver.Poll();
+        dp->RecoverStalledRx();
+      }, tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {
         resolver.Poll();
+        dp->RecoverStalledRx();
         usleep(static_cast<useconds_t>(tick_ms) * 1000);
       }
     }
