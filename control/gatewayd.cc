@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
   if (FLAGS_neigh_retrans_ms == 0) return Fail("--neigh_retrans_ms must be at least 1");
   if (FLAGS_slowpath_tick_ms == 0 || FLAGS_slowpath_tick_ms > 1000)
     return Fail("--slowpath_tick_ms must be 1..1000");
-  if (FLAGS_max_line < 64 || FLAGS_max_line > (16u << 20)) return Fail("--max_line must be 64..16777216");
+  if (FLAGS_max_line < 64 || FLAGS_max_line > (16u << 20))
+    return Fail("--max_line must be 64..16777216");
   std::string group_error;
   const int64_t socket_group = ResolveGroup(FLAGS_socket_group, &group_error);
   if (!group_error.empty()) return Fail(group_error);
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
     ro.retrans_ms = FLAGS_neigh_retrans_ms;
     ro.probes = FLAGS_neigh_probes;
     ro.reachable_ms = FLAGS_neigh_reachable_ms;
-  ro.max_entries = FLAGS_neighbours;
+    ro.max_entries = FLAGS_neighbours;
     gw::ctl::Resolver resolver(*dp, gw, ro);
 
     const gw::dp::Dataplane* dpc = dp.get();
@@ -228,10 +229,13 @@ int main(int argc, char** argv) {
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&resolver, &dp] {
-        resolver.Poll();
-        dp->RecoverStalledRx();
-      }, tick_ms);
+      server->Run(
+          g_stop,
+          [&resolver, &dp] {
+            resolver.Poll();
+            dp->RecoverStalledRx();
+          },
+          tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {

@@ -40,7 +40,7 @@ struct ResolverOptions {
   uint32_t reachable_ms = 30000;  // a learned entry is trusted this long, then re-probed
   // Entries (learned, being resolved, being re-probed) at most: a flood toward many unresolved
   // addresses of a connected prefix must not grow the control thread's memory without bound.
-  uint32_t max_entries = 65536;   // --neighbours
+  uint32_t max_entries = 65536;  // --neighbours
 };
 
 class Resolver {

@@ -55,9 +55,9 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Listen(const Serve
   struct stat st{};
   if (lstat(opts.path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
-      return absl::AlreadyExistsError(absl::StrCat(
-          "control socket path ", opts.path,
-          " exists and is not a socket (remove it or choose another --socket)"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("control socket path ", opts.path,
+                       " exists and is not a socket (remove it or choose another --socket)"));
     const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (probe >= 0) {
       const bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
@@ -81,8 +81,8 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Listen(const Serve
     return s;
   }
   if (chmod(opts.path.c_str(), 0660) != 0 ||
-      (opts.group >= 0 && chown(opts.path.c_str(), static_cast<uid_t>(-1),
-                                static_cast<gid_t>(opts.group)) != 0) ||
+      (opts.group >= 0 &&
+       chown(opts.path.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(opts.group)) != 0) ||
       listen(fd, 128) != 0) {
     absl::Status s = Errno("cannot set up", opts.path);
     close(fd);

@@ -119,9 +119,8 @@ void RegisterTelemetry(const dp::Dataplane* d) {
 }
 
 std::string ReportText(const StatsSnapshot& s, const dp::Dataplane&, const Gateway& gw) {
-  std::string out =
-      absl::StrFormat("%-8s %14s %16s %14s %16s %10s %10s\n", "port", "rx_packets", "rx_bytes",
-                      "tx_packets", "tx_bytes", "rx_missed", "rx_nombuf");
+  std::string out = absl::StrFormat("%-8s %14s %16s %14s %16s %10s %10s\n", "port", "rx_packets",
+                                    "rx_bytes", "tx_packets", "tx_bytes", "rx_missed", "rx_nombuf");
   for (const PortStats& p : s.ports)
     absl::StrAppendFormat(&out, "%-8s %14u %16u %14u %16u %10u %10u\n", p.name, p.rx_packets,
                           p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed, p.rx_nombuf);

@@ -71,7 +71,7 @@ def t_startup():
     out = gw.stdout()
     check("forwarding" not in out, f"gatewayd said it was forwarding:\n{out}")
     check(not os.path.exists(gw.sock), "the control socket was opened")
-    print(f"    (refused after applying {N - 1} lines in {dt:.1f} s)")
+    print(f"    (refused at line {N} in {dt:.1f} s, startup included)")
 
 
 @test("1M-line --batch, last line does not parse: exit 1 with FILE:1000000:, nothing applied")
