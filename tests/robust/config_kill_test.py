@@ -5,7 +5,7 @@ file beside it, fsync, rename, fsync of the directory), and it always loads.
 
 Each round: gatewayd starts from the file (which must load), one route is added (so the running
 configuration differs from the file), `gwctl config save` is started and gatewayd is SIGKILLed
-after a random delay spread over the time a save takes. The file is then compared byte for byte
+after a random delay spread over twice the time a save takes. The file is then compared byte for byte
 with the two candidates. GW_ROBUST_KILLS sets the number of rounds (default 200).
 
     /usr/bin/python3 tests/robust/config_kill_test.py --build build [-k SUBSTRING] [--keep] [--list]
@@ -69,7 +69,7 @@ def chain(c, path, rounds, save_s, rnd, results):
             saver = subprocess.Popen([gwlib.GWCTL, f"--socket={gw.sock}", "config", "save"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-            time.sleep(rnd.uniform(0, 1.5 * save_s))
+            time.sleep(rnd.uniform(0, 2.0 * save_s))
             gw.proc.send_signal(signal.SIGKILL)
             gw.proc.wait()
             gw.kill()               # (forgets it, removes its runtime dir)
@@ -118,7 +118,7 @@ def t_kill_during_save():
     print(f"    (config save of {len(canonical)} bytes: median {save_s * 1000:.1f} ms, "
           f"min {min(times) * 1000:.1f} ms)")
 
-    # Two chains of rounds side by side (a round is mostly a gatewayd starting: ~1.5 s here), each
+    # Two chains of rounds side by side (a round is mostly a gatewayd starting: ~1 s here), each
     # with its own file; every round is independent of the other chain's.
     paths = [path]
     for c in range(1, CHAINS):

