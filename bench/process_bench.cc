@@ -4,6 +4,10 @@
 //   process/*           the stage's bulk route lookup only (the worker's default at default sizes)
 //   process_prefetch/*  the stage with its prefetching (the worker's default above 65536 tunnels)
 //   process_scalar/*    every packet through the scalar walk (--fast_path=off), for comparison
+//   stage/{lookup,classify,fast}/*  the vector walk's stages alone, cumulative: the burst stage's
+//                       bulk lookups; + the classification; + the fast stages (no commit, so
+//                       nothing the fast stages leave is walked: on these workloads they take
+//                       every packet, and process/* - stage/fast/* is the commit pass)
 //
 // Process rewrites each mbuf in place (Ethernet stripped, outer header prepended or removed), so
 // every iteration first resets the 32 mbufs from the next 32 prebuilt frames (memcpy of 64 bytes
@@ -63,6 +67,48 @@ void BM_Process(benchmark::State& state, Kind kind, uint32_t tunnels, bool prefe
   reset_cycles.Report(state, "reset_cycles_per_pkt");
 }
 
+// The vector walk's stages (dataplane/vector.h) up to `upto`: 1 the burst stage, 2 + classify,
+// 3 + the fast stages. Timed as BM_Process is.
+void BM_Stages(benchmark::State& state, Kind kind, uint32_t tunnels, int upto) {
+  Rig& rig = Rig::Get(tunnels);
+  const Frames& frames = rig.frames(kind);
+  auto& burst = rig.burst();
+  const dp::PortState& in_port = rig.tables().ports[0];
+  const double tsc_hz = static_cast<double>(rte_get_tsc_hz());
+  BurstCycles cycles;
+  uint64_t packets = 0;
+  uint64_t taken = 0;
+  uint32_t next = 0;
+  dp::BurstHints hints;
+  dp::BurstClasses classes;
+  uint16_t outs[kBurst];
+  for (auto _ : state) {
+    for (uint16_t i = 0; i < kBurst; ++i) ResetMbuf(burst[i], frames.frame(next + i));
+    const uint64_t t0 = rte_rdtsc();
+    dp::Ctx ctx = rig.ctx(0);
+    dp::StageBurst(ctx, burst.data(), kBurst, &hints, false);
+    if (upto >= 2) dp::ClassifyStage(ctx, burst.data(), kBurst, hints.route,
+                                     dp::PackMac(in_port.mac), &classes);
+    if (upto >= 3) {
+      for (uint16_t i = 0; i < kBurst; ++i) outs[i] = dp::kSlow;
+      dp::FastStagesRun(ctx, burst.data(), hints.route, classes, outs);
+      for (uint16_t i = 0; i < kBurst; ++i) taken += outs[i] != dp::kSlow;
+    }
+    const uint64_t t1 = rte_rdtsc();
+    benchmark::DoNotOptimize(classes);
+    cycles.Add(t1 - t0);
+    packets += kBurst;
+    next = (next + kBurst) % kFrames;
+    state.SetIterationTime(static_cast<double>(t1 - t0) / tsc_hz);
+  }
+  if (upto >= 3 && taken != packets) {
+    state.SkipWithError("the fast stages left packets to the scalar walk on this workload");
+    return;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(packets));
+  cycles.Report(state, "cycles_per_pkt");
+}
+
 // The reset alone: the baseline the walk figures above already leave out.
 void BM_Reset(benchmark::State& state, Kind kind, uint32_t tunnels) {
   Rig& rig = Rig::Get(tunnels);
@@ -113,6 +159,12 @@ void RegisterProcessBenchmarks(uint32_t tunnels) {
     fix(benchmark::RegisterBenchmark(("process_scalar/" + suffix).c_str(), BM_Process, k.kind,
                                      tunnels, false, false))
         ->UseManualTime();
+    const char* stages[] = {"lookup", "classify", "fast"};
+    for (int upto = 1; upto <= 3; ++upto)
+      fix(benchmark::RegisterBenchmark(
+              absl::StrCat("stage/", stages[upto - 1], "/", suffix).c_str(), BM_Stages, k.kind,
+              tunnels, upto))
+          ->UseManualTime();
   }
   benchmark::RegisterBenchmark(absl::StrCat("reset/encap/tunnels:", tunnels).c_str(), BM_Reset,
                                Kind::kEncap, tunnels);

@@ -38,7 +38,8 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(neigh_learned, "neighbour entries created or updated from ARP/ND")                  \
   X(neigh_held, "packets held while their next hop was resolved")                       \
   X(neigh_released, "held packets sent once the next hop answered")                     \
-  X(neigh_failed, "resolutions that got no answer")
+  X(neigh_failed, "resolutions that got no answer")                                     \
+  X(no_mbuf, "ARP/ND messages the control thread could not build: the mbuf pool was empty")
 
 enum class Event : uint8_t {
 #define GW_X(name, desc) name,

@@ -54,47 +54,55 @@ inline constexpr int kPrefetchAhead = 3;  // the scalar walk's packet data, thre
   }
 }
 
-// One burst from `in_port` (up). `out(i, m, port)` is called once per packet in the order
-// received, with the egress port, kDropped (the caller frees m; the reason is counted) or
-// kConsumed (m went elsewhere).
-template <typename Out>
-inline void ProcessBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, const PortState& in_port,
-                         BurstHints* hints, bool prefetch, bool fast, Out&& out) noexcept {
-  uint16_t outs[kMaxBurst];
-  StageBurst(ctx, pkts, n, hints, prefetch);
-  for (uint16_t i = 0; i < n; ++i) outs[i] = kSlow;
-  const RouteHint* h = hints->route;
+// The common packets of a burst, by what their route value says (indexes into the burst).
+struct BurstClasses {
+  uint16_t route[kMaxBurst];    // a port next hop: FastRouteStage
+  uint16_t feature[kMaxBurst];  // a route value a feature owns: FastStages::Route4
+  uint16_t local[kMaxBurst];    // a local address: FastStages::Local4
+  uint16_t n_route = 0, n_feature = 0, n_local = 0;
+};
 
-  if (fast) [[likely]] {
-    // Classify: the common frames, by what their route value says.
-    const uint64_t port_mac = PackMac(in_port.mac);
-    uint16_t route[kMaxBurst], feature[kMaxBurst], local[kMaxBurst];
-    uint16_t nr = 0, nf = 0, nl = 0;
-    for (uint16_t i = 0; i < n; ++i) {
-      if (!FastFrame4(pkts[i], port_mac)) continue;
-      const uint32_t v = h[i].nh[0];
-      if (v == kNhLocal) {
-        local[nl++] = i;
-      } else if (FastStages::OwnsRoute(v)) {
-        feature[nf++] = i;
-      } else if (ctx.t->nexthops.Record(v)->kind == NhKind::kPort) {
-        route[nr++] = i;
-      }
-    }
-    FastRouteStage(ctx, pkts, route, nr, h, outs);
-    for (uint16_t j = 0; j < nf; ++j) {
-      const uint16_t i = feature[j];
-      auto* ip = rte_pktmbuf_mtod_offset(pkts[i], rte_ipv4_hdr*, sizeof(rte_ether_hdr));
-      outs[i] = FastStages::Route4(ctx, pkts[i], ip, h[i].nh[0]);
-    }
-    for (uint16_t j = 0; j < nl; ++j) {
-      const uint16_t i = local[j];
-      auto* ip = rte_pktmbuf_mtod_offset(pkts[i], rte_ipv4_hdr*, sizeof(rte_ether_hdr));
-      outs[i] = FastStages::Local4(ctx, pkts[i], ip, h[i]);
+// Stage 2: FastFrame4 on every packet, and the common ones sorted by their route value.
+[[gnu::always_inline]] inline void ClassifyStage(const Ctx& ctx, rte_mbuf* const* pkts,
+                                                 uint16_t n, const RouteHint* h,
+                                                 uint64_t port_mac, BurstClasses* c) noexcept {
+  c->n_route = c->n_feature = c->n_local = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (!FastFrame4(pkts[i], port_mac)) continue;
+    const uint32_t v = h[i].nh[0];
+    if (v == kNhLocal) {
+      c->local[c->n_local++] = i;
+    } else if (FastStages::OwnsRoute(v)) {
+      c->feature[c->n_feature++] = i;
+    } else if (ctx.t->nexthops.Record(v)->kind == NhKind::kPort) {
+      c->route[c->n_route++] = i;
     }
   }
+}
 
-  // Commit, in order; what no fast stage took walks the scalar way.
+// Stage 3: the fast stages, one loop per class; outs[i] stays kSlow for what none took.
+[[gnu::always_inline]] inline void FastStagesRun(Ctx& ctx, rte_mbuf* const* pkts,
+                                                 const RouteHint* h, const BurstClasses& c,
+                                                 uint16_t* outs) noexcept {
+  FastRouteStage(ctx, pkts, c.route, c.n_route, h, outs);
+  for (uint16_t j = 0; j < c.n_feature; ++j) {
+    const uint16_t i = c.feature[j];
+    auto* ip = rte_pktmbuf_mtod_offset(pkts[i], rte_ipv4_hdr*, sizeof(rte_ether_hdr));
+    outs[i] = FastStages::Route4(ctx, pkts[i], ip, h[i].nh[0]);
+  }
+  for (uint16_t j = 0; j < c.n_local; ++j) {
+    const uint16_t i = c.local[j];
+    auto* ip = rte_pktmbuf_mtod_offset(pkts[i], rte_ipv4_hdr*, sizeof(rte_ether_hdr));
+    outs[i] = FastStages::Local4(ctx, pkts[i], ip, h[i]);
+  }
+}
+
+// Stage 4: in the order received, what the fast stages took goes out; every other packet takes
+// the scalar walk (its packet data prefetched three ahead).
+template <typename Out>
+[[gnu::always_inline]] inline void CommitStage(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n,
+                                               const PortState& in_port, const RouteHint* h,
+                                               const uint16_t* outs, Out&& out) noexcept {
   for (int i = 0; i < kPrefetchAhead && i < n; ++i)
     if (outs[i] == kSlow) rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
   for (uint16_t i = 0; i < n; ++i) {
@@ -108,6 +116,24 @@ inline void ProcessBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, const Port
     }
     out(i, m, o);
   }
+}
+
+// One burst from `in_port` (up). `out(i, m, port)` is called once per packet in the order
+// received, with the egress port, kDropped (the caller frees m; the reason is counted) or
+// kConsumed (m went elsewhere).
+template <typename Out>
+inline void ProcessBurst(Ctx& ctx, rte_mbuf* const* pkts, uint16_t n, const PortState& in_port,
+                         BurstHints* hints, bool prefetch, bool fast, Out&& out) noexcept {
+  uint16_t outs[kMaxBurst];
+  StageBurst(ctx, pkts, n, hints, prefetch);  // stage 1 (burst.h)
+  for (uint16_t i = 0; i < n; ++i) outs[i] = kSlow;
+  const RouteHint* h = hints->route;
+  if (fast) [[likely]] {
+    BurstClasses c;
+    ClassifyStage(ctx, pkts, n, h, PackMac(in_port.mac), &c);
+    FastStagesRun(ctx, pkts, h, c, outs);
+  }
+  CommitStage(ctx, pkts, n, in_port, h, outs, out);
 }
 
 }  // namespace gw::dp

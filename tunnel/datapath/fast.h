@@ -93,9 +93,13 @@ struct TunnelFastPath {
     m->pkt_len += Outer4::kHeaderLen;
     auto* f = rte_pktmbuf_mtod(m, uint8_t*);
     std::memcpy(f, p.eth, sizeof(p.eth));
-    const uint16_t o[6] = {w0, w1, 0, w3, w4, sum};
-    std::memcpy(f + sizeof(rte_ether_hdr), o, sizeof(o));
-    std::memcpy(f + sizeof(rte_ether_hdr) + 12, &src, sizeof(src));
+    // The header as three words built in registers and stored once each (narrow stores read
+    // back by a wider copy would stall store forwarding): words 0-3, words 4-5 with the source,
+    // the destination. (Native order = the words as they sit in memory: little-endian here.)
+    const uint64_t a = uint64_t{w0} | uint64_t{w1} << 16 | uint64_t{w3} << 48;  // id 0
+    const uint64_t b = uint64_t{w4} | uint64_t{sum} << 16 | uint64_t{src} << 32;
+    std::memcpy(f + sizeof(rte_ether_hdr), &a, sizeof(a));
+    std::memcpy(f + sizeof(rte_ether_hdr) + 8, &b, sizeof(b));
     std::memcpy(f + sizeof(rte_ether_hdr) + 16, &dst, sizeof(dst));
 
     TunnelCounters& tc = ctx.tunnel.tl[id].c;
