@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "control/command.h"
 #include "control/config_diff.h"
+#include "control/config_file.h"
 #include "control/config_model.h"
 #include "control/log.h"
 
@@ -70,7 +71,7 @@ std::string ReloadSummary(const std::string& name, const ReloadResult& r) {
 }
 
 absl::Status ReloadConfigText(absl::string_view text, const std::string& name, Gateway& gw,
-                              ReloadResult* result) {
+                              ReloadResult* result, const ReloadOptions& opts) {
   ReloadResult r;
   // Every way out: the result, and one log line.
   auto refuse = [&](absl::Status s, size_t line, absl::string_view error, const char* rolled_back) {
@@ -89,6 +90,11 @@ absl::Status ReloadConfigText(absl::string_view text, const std::string& name, G
   size_t no = 0;
   for (absl::string_view l : absl::StrSplit(text, '\n')) {
     ++no;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);  // as LoadConfigText
+    if (l.size() > opts.max_line) {
+      const std::string why = absl::StrCat("line longer than ", opts.max_line, " bytes (--max_line)");
+      return refuse(absl::InvalidArgumentError(At(name, no, why)), no, why, "no");
+    }
     std::vector<absl::string_view> tokens = Tokenize(l);
     if (tokens.empty()) continue;
     absl::StatusOr<Command> c = ParseCommand(tokens);
@@ -158,19 +164,25 @@ absl::Status ReloadConfigText(absl::string_view text, const std::string& name, G
   return refuse(absl::Status(error.code(), message), line, error_text, "yes");
 }
 
-absl::Status ReloadConfigFile(const std::string& path, Gateway& gw, ReloadResult* result) {
+absl::Status ReloadConfigFile(const std::string& path, Gateway& gw, ReloadResult* result,
+                              const ReloadOptions& opts) {
+  // A file that cannot be read, or that gatewayd would refuse to start from: nothing changes.
+  auto refuse = [&](absl::Status s, absl::string_view error) {
+    LogEvent(RTE_LOG_NOTICE, "config_reload_failed",
+             {{"file", path}, {"line", "0"}, {"error", error}, {"rolled_back", "no"}});
+    if (result != nullptr) *result = ReloadResult{};
+    return s;
+  };
+  if (!opts.insecure_ok)
+    if (absl::Status s = CheckConfigFileSafe(path); !s.ok()) return refuse(s, s.message());
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    const std::string why = std::strerror(errno);
-    LogEvent(RTE_LOG_NOTICE, "config_reload_failed",
-             {{"file", path}, {"line", "0"}, {"error", absl::StrCat("cannot open: ", why)},
-              {"rolled_back", "no"}});
-    if (result != nullptr) *result = ReloadResult{};
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", why));
+    const std::string why = absl::StrCat("cannot open: ", std::strerror(errno));
+    return refuse(absl::NotFoundError(absl::StrCat(path, ": ", why)), why);
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return ReloadConfigText(ss.str(), path, gw, result);
+  return ReloadConfigText(ss.str(), path, gw, result, opts);
 }
 
 }  // namespace gw::ctl

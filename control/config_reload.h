@@ -1,7 +1,10 @@
 // `config reload [FILE]`: the --config file read again and the difference to the running
 // configuration applied, all of it or none of it.
 //
-//   1. Every line parsed first: a syntax error is "FILE:LINE: message" and nothing changes.
+//   0. The file is checked as at startup (CheckConfigFileSafe, unless --config_insecure_ok): one
+//      that others could have written is refused.
+//   1. Every line parsed first (longer than --max_line: refused, as at startup): a syntax error
+//      is "FILE:LINE: message" and nothing changes.
 //   2. The file replayed on a model of a fresh gatewayd (control/config_model.h): a line that
 //      would fail there (an unknown device, a route that exists, ...) is "FILE:LINE: message" and
 //      nothing changes.
@@ -35,9 +38,16 @@ struct ReloadResult {
   bool rolled_back = false;
 };
 
+// What a file must pass to be loaded at startup, so that a file that reloads also starts.
+struct ReloadOptions {
+  size_t max_line = 8192;    // --max_line
+  bool insecure_ok = false;  // --config_insecure_ok: no CheckConfigFileSafe
+};
+
 absl::Status ReloadConfigText(absl::string_view text, const std::string& name, Gateway& gw,
-                              ReloadResult* result = nullptr);
-absl::Status ReloadConfigFile(const std::string& path, Gateway& gw, ReloadResult* result = nullptr);
+                              ReloadResult* result = nullptr, const ReloadOptions& opts = {});
+absl::Status ReloadConfigFile(const std::string& path, Gateway& gw, ReloadResult* result = nullptr,
+                              const ReloadOptions& opts = {});
 
 // "reloaded FILE: no changes" / "reloaded FILE: N change(s) (A added, C changed, D removed)".
 std::string ReloadSummary(const std::string& name, const ReloadResult& r);

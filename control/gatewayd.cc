@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
     }
     gw::ctl::RequestHandler handler(gw, dp.get(), FLAGS_config);
     handler.SetResolver(&resolver);
+    handler.SetReloadOptions({FLAGS_max_line, FLAGS_config_insecure_ok});
     std::unique_ptr<gw::ctl::ControlServer> server;
     if (!FLAGS_socket.empty()) {
       gw::ctl::ServerOptions so;

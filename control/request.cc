@@ -259,7 +259,7 @@ Reply RequestHandler::ConfigReload(const std::vector<absl::string_view>& args, b
   if (path.empty())
     return Error("config reload: gatewayd was started without --config; name a FILE");
   ReloadResult r;
-  const absl::Status s = ReloadConfigFile(path, gw_, &r);  // logs what it did (ops)
+  const absl::Status s = ReloadConfigFile(path, gw_, &r, reload_options_);  // logs it (ops)
   // Tunnels may have come and gone, even if it failed and rolled back: metrics republish them.
   if (r.applied > 0 && on_applied_) on_applied_();
   if (!s.ok()) return Error(s.message());

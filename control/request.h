@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "control/config_reload.h"
 #include "control/gateway.h"
 #include "dataplane/dataplane.h"
 
@@ -34,6 +35,8 @@ class RequestHandler {
   // (ops) Called after every change applied through the socket, `config reload` included
   // (metrics republish the tunnels).
   void SetOnApplied(std::function<void()> fn) { on_applied_ = std::move(fn); }
+  // What `config reload` holds a file to (--max_line, --config_insecure_ok): what startup does.
+  void SetReloadOptions(const ReloadOptions& o) { reload_options_ = o; }
 
  private:
   Reply Show(absl::string_view what, const std::vector<absl::string_view>& args, bool json);
@@ -47,6 +50,7 @@ class RequestHandler {
   std::string config_path_;
   const class Resolver* resolver_ = nullptr;
   std::function<void()> on_applied_;
+  ReloadOptions reload_options_;
 };
 
 // Whether the daemon would parse `line` (a change's syntax: words, addresses, names, numbers;

@@ -220,6 +220,20 @@ TEST_F(ConfigReloadTest, ASyntaxErrorChangesNothingAndNamesTheLineAndToken) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+TEST_F(ConfigReloadTest, WhatStartupRefusesReloadRefusesCrlfIsFine) {
+  ASSERT_TRUE(Load(kSeed).ok());
+  const std::string before = Snapshot();
+  ctl::ReloadOptions o;
+  o.max_line = 64;
+  const absl::Status s = ctl::ReloadConfigText(
+      absl::StrCat("tunnel del tun1\n# ", std::string(70, 'x'), "\n"), "b.conf", *gw_, nullptr, o);
+  EXPECT_EQ(s.message(), "b.conf:2: line longer than 64 bytes (--max_line)");
+  EXPECT_EQ(Snapshot(), before);
+  ctl::ReloadResult r;
+  ASSERT_TRUE(Reload(absl::StrReplaceAll(kSeed, {{"\n", "\r\n"}}), &r).ok());
+  EXPECT_EQ(r.applied, 0u) << "the same file with CRLF line ends";
+}
+
 TEST_F(ConfigReloadTest, AFailureHalfWayRollsBackToTheExactOldState) {
   // Nothing is deleted before the failure: even next-hop and tunnel ids come back as they were.
   ASSERT_TRUE(Load(kSeed).ok());

@@ -218,6 +218,9 @@ def t_reload_bad_file():
              f'{conf}:2: tunnel "ta" already exists', 2),
             ("tunnel del ta\n", f'{conf}:1: unknown tunnel "ta"', 1),
             (EDITED.replace("ttl 64", "ttl 64 frob"), None, 4),
+            # What startup refuses (--max_line), reload refuses.
+            (EDITED + "# " + "x" * 9000 + "\n", f"{conf}:{len(EDITED.splitlines()) + 1}: line longer than "
+             "8192 bytes (--max_line)", len(EDITED.splitlines()) + 1),
         ]
         for text, want, line in cases:
             write(conf, text)
@@ -231,6 +234,15 @@ def t_reload_bad_file():
             check_eq(state(gw), before, f"the state after a refused reload ({r.err.strip()})")
             js = gw.gwctl("-j", "config", "reload")
             check_eq((js.rc, js.out, js.err), (1, "", r.err), "-j config reload of the same file")
+        # A file others could have written is refused, as at startup (CheckConfigFileSafe).
+        write(conf, EDITED)
+        os.chmod(conf, 0o666)
+        r = gw.gwctl("config", "reload")
+        check_eq((r.rc, r.out), (1, ""), f"config reload of a world-writable file: {r}")
+        check(r.err.startswith(f"gwctl: {conf}: refused: the file is world-writable") and r.err.count("\n") == 1,
+              f"the error: {r.err!r}")
+        check_eq(state(gw), before, "the state after reloading a world-writable file")
+        os.chmod(conf, 0o644)
         missing = os.path.join(gwlib.TMP, "no_such.conf")
         r = gw.gwctl("config", "reload", missing)
         check_eq((r.rc, r.out, r.err), (1, "", f"gwctl: {missing}: cannot open: No such file or directory\n"),
@@ -238,11 +250,12 @@ def t_reload_bad_file():
         check_eq(state(gw), before, "the state after reloading a missing file")
         failed = events(gw, "config_reload_failed")
         check_eq([(e["file"], e["line"], e["rolled_back"]) for e in failed],
-                 [(conf, str(line), "no") for _, _, line in cases for _ in (0, 1)] + [(missing, "0", "no")],
+                 [(conf, str(line), "no") for _, _, line in cases for _ in (0, 1)] +
+                 [(conf, "0", "no"), (missing, "0", "no")],
                  "config_reload_failed events")
         check_eq(events(gw, "config_reloaded"), [], "config_reloaded events")
-        # Fixed, it applies.
-        write(conf, EDITED)
+        # Fixed, it applies (CRLF line ends too, as at startup).
+        write(conf, EDITED.replace("\n", "\r\n"))
         check(gw.ok("config", "reload").startswith(f"reloaded {conf}: "), "the fixed file reloads")
         check_eq([t["name"] for t in gw.js("tunnel", "show")], ["ta", "tc"], "tunnels after the fixed reload")
     finally:
