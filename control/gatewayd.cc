@@ -2,13 +2,19 @@
 // → workers launched → the main lcore serves the socket until SIGINT/SIGTERM → workers stopped
 // and flushed → ports closed → counters printed.
 #include <gflags/gflags.h>
+#include <grp.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "control/config_file.h"
 #include "control/gateway.h"
 #include "control/ops.h"
@@ -20,6 +26,13 @@
 
 DEFINE_string(config, "", "config file of commands, applied in full before any port forwards");
 DEFINE_string(socket, "/run/gatewayd.sock", "control socket (gwctl); empty: none");
+DEFINE_string(socket_group, "",
+              "control socket: its group (a name or a number); empty: the daemon's. Members of "
+              "this group can reconfigure the gateway");
+DEFINE_uint32(max_line, 8192,
+              "longest command line, bytes: a --config line, a control socket request (64..16M)");
+DEFINE_bool(config_insecure_ok, false,
+            "load a --config that anyone but root and this user could write or replace");
 DEFINE_uint32(max_clients, 256, "control socket: connections served at once");
 DEFINE_uint32(client_timeout_ms, 10000, "control socket: an idle connection is closed after this");
 DEFINE_uint32(burst, 32, "RX burst and TX buffer size, packets (1..512)");
@@ -75,6 +88,25 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+// --socket_group: a group name, or a number. -1 with an error message if there is no such group.
+int64_t ResolveGroup(const std::string& name, std::string* error) {
+  if (name.empty()) return -1;
+  uint32_t gid;
+  if (absl::SimpleAtoi(name, &gid)) return gid;
+  std::vector<char> buf(16384);
+  group g{};
+  group* found = nullptr;
+  int rc;
+  while ((rc = getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found)) == ERANGE)
+    buf.resize(buf.size() * 2);
+  if (found == nullptr) {
+    *error = absl::StrCat("--socket_group: no group \"", name, "\"",
+                          rc != 0 ? absl::StrCat(" (", std::strerror(rc), ")") : "");
+    return -1;
+  }
+  return found->gr_gid;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,6 +136,16 @@ int main(int argc, char** argv) {
     return Fail("--tunnel_pmtu_min must be 68..1500");
   absl::StatusOr<gw::ctl::OpsOptions> ops_opts = gw::ctl::ParseOpsFlags(FLAGS_metrics);
   if (!ops_opts.ok()) return Fail(std::string(ops_opts.status().message()));
+  if (FLAGS_max_line < 64 || FLAGS_max_line > (16u << 20))
+    return Fail("--max_line must be 64..16777216");
+  std::string group_error;
+  const int64_t socket_group = ResolveGroup(FLAGS_socket_group, &group_error);
+  if (!group_error.empty()) return Fail(group_error);
+  // Before anything is allocated: a config that others could have written is not loaded.
+  if (!FLAGS_config.empty() && !FLAGS_config_insecure_ok) {
+    if (absl::Status s = gw::ctl::CheckConfigFileSafe(FLAGS_config); !s.ok())
+      return Fail(std::string(s.message()));
+  }
 
   gw::dp::DataplaneOptions opts;
   opts.sizes.tunnels = FLAGS_tunnels;
@@ -158,6 +200,7 @@ int main(int argc, char** argv) {
     ro.retrans_ms = FLAGS_neigh_retrans_ms;
     ro.probes = FLAGS_neigh_probes;
     ro.reachable_ms = FLAGS_neigh_reachable_ms;
+    ro.max_entries = FLAGS_neighbours;
     gw::ctl::Resolver resolver(*dp, gw, ro);
     gw.mutable_tunnel_config().SetPathMtuOptions(
         {FLAGS_tunnel_pmtu_expires_s, static_cast<uint16_t>(FLAGS_tunnel_pmtu_min)});
@@ -168,7 +211,9 @@ int main(int argc, char** argv) {
 
     gw::ctl::LoadResult loaded;
     if (!FLAGS_config.empty()) {
-      if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
+      gw::ctl::LoadOptions lo;
+      lo.max_line = FLAGS_max_line;
+      if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded, lo); !s.ok()) {
         rc = Fail(std::string(s.message()));
         resolver.Shutdown();
         dp.reset();  // closes the ports cleanly before we go
@@ -184,6 +229,8 @@ int main(int argc, char** argv) {
       so.path = FLAGS_socket;
       so.max_clients = FLAGS_max_clients;
       so.idle_timeout_ms = static_cast<int>(FLAGS_client_timeout_ms);
+      so.max_request = FLAGS_max_line;
+      so.group = socket_group;
       auto s = gw::ctl::ControlServer::Listen(so, handler);
       if (!s.ok()) {
         rc = Fail(std::string(s.status().message()));
@@ -225,11 +272,19 @@ int main(int argc, char** argv) {
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&resolver, &ops] { resolver.Poll(); ops.Tick(); }, tick_ms);
+      server->Run(
+          g_stop,
+          [&resolver, &dp, &ops] {
+            resolver.Poll();
+            dp->RecoverStalledRx();
+            ops.Tick();
+          },
+          tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {
         resolver.Poll();
+        dp->RecoverStalledRx();
         ops.Tick();
         usleep(static_cast<useconds_t>(tick_ms) * 1000);
       }

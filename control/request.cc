@@ -23,23 +23,46 @@ Reply Error(absl::string_view msg) { return Reply{false, std::string(msg)}; }
 
 bool IsShowWord(absl::string_view w) { return w == "show" || w == "list" || w == "ls" || w == "lst"; }
 
+// The request's words, its -j and leading "ip" taken off; an error for control characters and an
+// empty command.
+absl::StatusOr<std::vector<absl::string_view>> RequestWords(absl::string_view line, bool* json) {
+  for (char c : line)
+    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
+      return absl::InvalidArgumentError("request holds control characters");
+  std::vector<absl::string_view> t = Tokenize(line);
+  *json = false;
+  if (!t.empty() && (t[0] == "-j" || t[0] == "-json")) {
+    *json = true;
+    t.erase(t.begin());
+  }
+  if (!t.empty() && t[0] == "ip") t.erase(t.begin());
+  if (t.empty()) return absl::InvalidArgumentError("empty command");
+  return t;
+}
+
+// Reads: stats, config, and an object word alone or followed by a show word.
+bool IsRead(const std::vector<absl::string_view>& t) {
+  return t[0] == "stats" || t[0] == "config" || t.size() == 1 || IsShowWord(t[1]);
+}
+
 }  // namespace
 
 RequestHandler::RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path)
     : gw_(gw), dp_(dp), config_path_(std::move(config_path)) {}
 
+absl::Status CheckRequestSyntax(absl::string_view line) {
+  bool json;
+  absl::StatusOr<std::vector<absl::string_view>> t = RequestWords(line, &json);
+  if (!t.ok()) return t.status();
+  if (IsRead(*t)) return absl::OkStatus();
+  return ParseCommand(*t).status();
+}
+
 Reply RequestHandler::Handle(absl::string_view line, bool batch) {
-  for (char c : line)
-    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
-      return Error("request holds control characters");
-  std::vector<absl::string_view> t = Tokenize(line);
-  bool json = false;
-  if (!t.empty() && (t[0] == "-j" || t[0] == "-json")) {
-    json = true;
-    t.erase(t.begin());
-  }
-  if (!t.empty() && t[0] == "ip") t.erase(t.begin());
-  if (t.empty()) return Error("empty command");
+  bool json;
+  absl::StatusOr<std::vector<absl::string_view>> words = RequestWords(line, &json);
+  if (!words.ok()) return Error(words.status().message());
+  std::vector<absl::string_view>& t = *words;
   const absl::string_view obj = t[0];
   if (obj == "stats") {
     // (ops) Prometheus text exposition, the same as /metrics: node_exporter's textfile collector.
@@ -185,6 +208,7 @@ Reply RequestHandler::Stats(bool json) {
         .Key("tx_packets").Uint(p.tx_packets)
         .Key("tx_bytes").Uint(p.tx_bytes)
         .Key("rx_missed").Uint(p.rx_missed)
+        .Key("rx_nombuf").Uint(p.rx_nombuf)
         .EndObject();
   j.EndArray().Key("tunnels").BeginArray();
   for (const Gateway::Tunnel* t : gw_.SortedTunnels()) {

@@ -45,6 +45,12 @@ class RequestHandler {
   std::function<void()> on_applied_;
 };
 
+// Whether the daemon would parse `line` (a change's syntax: words, addresses, names, numbers;
+// reads are accepted as they are): what gwctl --batch checks of every line before it sends the
+// first. The same error text as Handle's. What depends on the running state (an unknown device, a
+// duplicate, a full table) is found only when the line is applied.
+absl::Status CheckRequestSyntax(absl::string_view line);
+
 // Writes `text` to `path` atomically: a temporary file beside it, fsync, rename, fsync the
 // directory. A reader sees the old file or the new one, never a torn one.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view text);

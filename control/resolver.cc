@@ -100,7 +100,8 @@ void Resolver::Poll() {
 
 rte_mbuf* Resolver::Alloc() {
   rte_mbuf* m = rte_pktmbuf_alloc(dp_.pool());
-  if (m == nullptr) c_.CountDrop(dp::Drop::frag_failed);  // (out of mbufs)
+  // Not a drop: no packet is lost, a message the gateway meant to send is not sent.
+  if (m == nullptr) c_.Count(dp::Event::no_mbuf);
   return m;
 }
 
@@ -128,18 +129,23 @@ void Resolver::HandleHold(rte_mbuf* m) {
   a.family = meta.family;
   std::memcpy(a.b.data(), meta.addr, meta.family == 4 ? 4 : 16);
   const uint16_t port = meta.port;
-  auto [it, created] = entries_.try_emplace(Key{port, a});
-  Entry& e = it->second;
-  if (created) {
+  if (!entries_.contains(Key{port, a})) {
     // Resolved since the worker looked (a static entry, or an answer just handled)?
     const dp::NeighKey k = KeyOf(port, a);
     uint64_t mac;
     if (dp_.tables().neighbours.Lookup(&k, &mac)) {
-      entries_.erase(it);
       SendWithMac(m, port, mac, meta.ether_type);
       return;
     }
+    if (entries_.size() >= opts_.max_entries) {
+      // As many neighbours are known or being resolved as the table holds: no new one.
+      c_.CountDrop(dp::Drop::no_neighbour);
+      rte_pktmbuf_free(m);
+      return;
+    }
   }
+  auto [it, created] = entries_.try_emplace(Key{port, a});
+  Entry& e = it->second;
   if (e.state != State::kIncomplete) {  // answered between the worker's lookup and now
     e.held.push_back({m, meta.ether_type});
     ++held_;
@@ -165,7 +171,7 @@ bool Resolver::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
   if (gw_.IsStaticNeighbour(port, a)) return false;
   auto it = entries_.find(Key{port, a});
   if (it == entries_.end()) {
-    if (!create) return false;
+    if (!create || entries_.size() >= opts_.max_entries) return false;
     it = entries_.try_emplace(Key{port, a}).first;
   }
   Entry& e = it->second;

@@ -7,6 +7,16 @@
 //   table (timeout, bounded); once whole, the packet continues its local delivery here and is
 //   sent from here. What the table gives up on is counted as `fragment` drops when the death row
 //   is emptied (worker.cc).
+// IPv6 (RFC 8200 4.5): routers do not fragment, and fragments in transit are forwarded untouched
+// (nothing here looks past the IPv6 header of a packet it forwards). To the gateway:
+//   Reassemble6: a fragment addressed to the gateway (Local6) goes to the same table (DPDK keys
+//   both families), the fragment header right after the IPv6 header (what hosts send; DPDK
+//   reassembles no other layout); once whole, local delivery goes on (an echo request is
+//   answered).
+//   Fragment6: a packet the gateway originates that is larger than the port's MTU (an echo reply
+//   to a big request) is fragmented as its source, as Linux does: fragments of (mtu - 48) & ~7
+//   payload bytes behind a fragment header, one identification per packet from the worker's
+//   counter.
 #pragma once
 
 #include <algorithm>
@@ -37,6 +47,35 @@ inline constexpr uint16_t kMaxFragments = 64;
     auto* ip = rte_pktmbuf_mtod(out[i], rte_ipv4_hdr*);
     ip->hdr_checksum = 0;
     ip->hdr_checksum = rte_ipv4_cksum(ip);
+  }
+  ctx.c->Count(Event::fragmented);
+  ctx.c->Count(Event::fragments_out, static_cast<uint64_t>(n));
+  return static_cast<uint16_t>(n);
+}
+
+// RFC 8200 4.5: the fragment header, right after the IPv6 header.
+inline constexpr uint32_t kIpv6FragHdrLen = sizeof(rte_ipv6_fragment_ext);  // 8
+inline constexpr uint32_t kIpv6MinMtu = 1280;
+
+// Returns the number of fragments in `out` (the caller still owns and must free `m`), or 0 with
+// the drop counted (frag_failed; mtu_exceeded without slow-path state).
+[[gnu::cold]] inline uint16_t Fragment6(Ctx& ctx, rte_mbuf* m, uint16_t mtu,
+                                        rte_mbuf** out) noexcept {
+  if (ctx.io == nullptr || ctx.io->indirect == nullptr || mtu < kIpv6MinMtu) {
+    ctx.c->CountDrop(Drop::mtu_exceeded);
+    return 0;
+  }
+  const int32_t n = rte_ipv6_fragment_packet(m, out, kMaxFragments, mtu, ctx.io->direct,
+                                             ctx.io->indirect);
+  if (n <= 0) {
+    ctx.c->CountDrop(Drop::frag_failed);
+    return 0;
+  }
+  // (DPDK leaves the identification 0: every packet gets its own.)
+  const uint32_t id = rte_cpu_to_be_32(ctx.io->frag6_id++);
+  for (int32_t i = 0; i < n; ++i) {
+    auto* fh = rte_pktmbuf_mtod_offset(out[i], rte_ipv6_fragment_ext*, sizeof(rte_ipv6_hdr));
+    fh->id = id;
   }
   ctx.c->Count(Event::fragmented);
   ctx.c->Count(Event::fragments_out, static_cast<uint64_t>(n));
@@ -89,6 +128,47 @@ inline constexpr uint16_t kMaxFragments = 64;
   wip->hdr_checksum = 0;
   wip->hdr_checksum = rte_ipv4_cksum(wip);
   const uint16_t out = Local4(ctx, whole, l2_broadcast, decapped);
+  if (out < kConsumed)
+    Send(ctx, out, whole);
+  else if (out == kDropped)
+    rte_pktmbuf_free(whole);
+  return kConsumed;
+}
+
+// An IPv6 fragment addressed to the gateway (the fragment header right after the IPv6 header:
+// ip->proto is 44): into this worker's reassembly table; once whole (the fragment header gone),
+// the packet continues its local delivery here and is sent from here. A fragment with no
+// payload, one that would end past 65535 bytes, or a non-last one whose payload is not a multiple
+// of 8 bytes (RFC 8200 4.5: Linux answers the last with a parameter problem) is dropped
+// `fragment`, as are the datagrams the table gives up on.
+[[gnu::cold]] inline uint16_t Reassemble6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
+                                          bool decapped) noexcept {
+  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr) return Dropped(ctx, Drop::fragment);
+  constexpr uint32_t kHdrs = sizeof(rte_ipv6_hdr) + kIpv6FragHdrLen;
+  if (m->data_len < kHdrs) return Dropped(ctx, Drop::fragment);
+  auto* ip = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
+  auto* fh = reinterpret_cast<rte_ipv6_fragment_ext*>(ip + 1);
+  const uint32_t payload = rte_be_to_cpu_16(ip->payload_len);
+  const uint16_t frag_data = rte_be_to_cpu_16(fh->frag_data);
+  const uint32_t offset = frag_data & ~7u;  // (the 13-bit offset in 8-byte units, shifted)
+  const bool more = (frag_data & 1) != 0;
+  if (payload <= kIpv6FragHdrLen || offset + (payload - kIpv6FragHdrLen) > 0xffff ||
+      (more && ((payload - kIpv6FragHdrLen) & 7) != 0))
+    return Dropped(ctx, Drop::fragment);
+  rte_ip_frag_death_row* dr = ctx.io->death_row;
+  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1)) {
+    ctx.c->CountDrop(Drop::fragment, dr->cnt);  // (full: empty it before the table adds more)
+    rte_ip_frag_free_death_row(dr, 0);
+  }
+  m->l2_len = 0;
+  m->l3_len = kHdrs;
+  rte_mbuf* whole =
+      rte_ipv6_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip, fh);
+  if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
+  ctx.c->Count(Event::reassembled);
+  // The IPv6 header and the start of what follows (an ICMPv6 header): in one piece.
+  PullUp(whole, sizeof(rte_ipv6_hdr) + 8);
+  const uint16_t out = Local6(ctx, whole, l2_broadcast, decapped);
   if (out < kConsumed)
     Send(ctx, out, whole);
   else if (out == kDropped)

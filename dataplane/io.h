@@ -93,6 +93,7 @@ struct WorkerIo {
   rte_ip_frag_tbl* frag_tbl = nullptr;
   rte_ip_frag_death_row* death_row = nullptr;
   TokenBucket icmp;
+  uint32_t frag6_id = 0;  // next IPv6 fragment identification (Fragment6); the worker's own range
   // Tests: frames the slow paths send go here instead of a TX buffer.
   rte_mbuf** capture = nullptr;
   uint16_t* captured = nullptr;

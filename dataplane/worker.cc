@@ -64,6 +64,7 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
   io_.indirect = shared.indirect;
   io_.death_row = death_row_;
   io_.icmp.Init(opts.icmp_rate, opts.icmp_burst);
+  io_.frag6_id = uint32_t{index} << 24;  // (workers number their fragments apart)
 }
 
 Worker::~Worker() {

@@ -103,7 +103,7 @@ template <class Outer>
   return kConsumed;
 }
 
-inline constexpr uint16_t kIpv6MinMtu = 1280;  // RFC 8200 5
+// (kIpv6MinMtu, RFC 8200 5: dataplane/frag.h.)
 
 // A tunnel whose fields say kPmtuSlow (see the header comment), from the underlay's answers on:
 // the path MTU of this packet's outer destination decides the limit and the outer DF, then as
