@@ -47,6 +47,8 @@ class Gateway {
 
   // Read side, for stats and show.
   const Tunnels& tunnel_config() const { return tunnels_; }
+  // What the control thread learns about the tunnels besides their config (path MTUs).
+  Tunnels& mutable_tunnel_config() { return tunnels_; }
   const absl::flat_hash_map<std::string, Tunnel>& tunnels() const { return tunnels_.all(); }
   std::vector<const Tunnel*> SortedTunnels() const { return tunnels_.Sorted(); }
   size_t route_count() const { return rib_.size(); }

@@ -64,6 +64,12 @@ DEFINE_uint32(neigh_reachable_ms, 30000, "a learned neighbour is re-probed after
 DEFINE_uint32(frag_timeout_ms, 2000, "reassembly gives up on a datagram after this");
 DEFINE_uint32(frag_entries, 4096, "datagrams being reassembled at once, per worker");
 DEFINE_uint32(slowpath_tick_ms, 1, "the control thread handles ARP, ND and held packets this often");
+DEFINE_uint32(tunnel_pmtu_expires_s, 600,
+              "a tunnel's path MTU learned from ICMP is forgotten after this (Linux: "
+              "net.ipv4.route.mtu_expires)");
+DEFINE_uint32(tunnel_pmtu_min, 552,
+              "a path MTU reported below this is raised to it and locked: outer DF clear (Linux: "
+              "net.ipv4.route.min_pmtu; 68..1500)");
 // Operations: control/ops.h, docs/operations.md.
 DEFINE_string(metrics, "",
               "serve Prometheus metrics over HTTP on ADDR:PORT (e.g. 127.0.0.1:9478); empty: off");
@@ -124,6 +130,10 @@ int main(int argc, char** argv) {
   if (FLAGS_neigh_retrans_ms == 0) return Fail("--neigh_retrans_ms must be at least 1");
   if (FLAGS_slowpath_tick_ms == 0 || FLAGS_slowpath_tick_ms > 1000)
     return Fail("--slowpath_tick_ms must be 1..1000");
+  if (FLAGS_tunnel_pmtu_expires_s == 0 || FLAGS_tunnel_pmtu_expires_s > 86400)
+    return Fail("--tunnel_pmtu_expires_s must be 1..86400");
+  if (FLAGS_tunnel_pmtu_min < 68 || FLAGS_tunnel_pmtu_min > 1500)
+    return Fail("--tunnel_pmtu_min must be 68..1500");
   absl::StatusOr<gw::ctl::OpsOptions> ops_opts = gw::ctl::ParseOpsFlags(FLAGS_metrics);
   if (!ops_opts.ok()) return Fail(std::string(ops_opts.status().message()));
   if (FLAGS_max_line < 64 || FLAGS_max_line > (16u << 20))
@@ -192,6 +202,8 @@ int main(int argc, char** argv) {
     ro.reachable_ms = FLAGS_neigh_reachable_ms;
     ro.max_entries = FLAGS_neighbours;
     gw::ctl::Resolver resolver(*dp, gw, ro);
+    gw.mutable_tunnel_config().SetPathMtuOptions(
+        {FLAGS_tunnel_pmtu_expires_s, static_cast<uint16_t>(FLAGS_tunnel_pmtu_min)});
 
     const gw::dp::Dataplane* dpc = dp.get();
     gw.SetTunnelCounterSource(

@@ -75,6 +75,15 @@ void Resolver::Poll() {
         case dp::PuntKind::kHold:
           HandleHold(m);
           break;
+        case dp::PuntKind::kPmtu:  // the tunnels' path MTU (tunnel/control/pmtu.cc)
+          gw_.mutable_tunnel_config().PathMtuMessage(
+              rte_pktmbuf_mtod(m, const uint8_t*), m->data_len,
+              meta.port < RTE_MAX_ETHPORTS
+                  ? dp_.tables().ports[meta.port].mtu.load(std::memory_order_relaxed)
+                  : uint16_t{0xffff},
+              c_);
+          rte_pktmbuf_free(m);
+          break;
         default:
           rte_pktmbuf_free(m);
       }
@@ -84,6 +93,7 @@ void Resolver::Poll() {
   const auto now = Clock::now();
   if (now >= next_timers_) {
     Timers(now);
+    gw_.mutable_tunnel_config().ExpirePathMtus(c_);
     next_timers_ = now + kTimerPeriod;
   }
 }

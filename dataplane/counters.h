@@ -39,7 +39,10 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(neigh_held, "packets held while their next hop was resolved")                       \
   X(neigh_released, "held packets sent once the next hop answered")                     \
   X(neigh_failed, "resolutions that got no answer")                                     \
-  X(no_mbuf, "ARP/ND messages the control thread could not build: the mbuf pool was empty")
+  X(no_mbuf, "ARP/ND messages the control thread could not build: the mbuf pool was empty")  \
+  X(icmp_relayed, "ICMP errors about tunnel packets relayed to the inner source")       \
+  X(pmtu_learned, "path MTUs learned or refreshed from fragmentation needed")           \
+  X(pmtu_expired, "learned path MTUs expired")
 
 enum class Event : uint8_t {
 #define GW_X(name, desc) name,

@@ -83,10 +83,12 @@ inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
     ctx.c->CountDrop(meta.kind == PuntKind::kHold ? Drop::no_neighbour : Drop::slowpath_full);
     return kDropped;
   }
-  // Packets waiting for a neighbour may not take the last slots: traffic at line rate to an
-  // unresolved next hop must leave room for the ARP reply / NA that resolves it.
-  if (meta.kind == PuntKind::kHold && rte_ring_free_count(ctx.io->punt) < kPuntReserve) {
-    ctx.c->CountDrop(Drop::no_neighbour);
+  // Packets waiting for a neighbour (and ICMP messages, which anyone can send) may not take the
+  // last slots: traffic at line rate to an unresolved next hop, or a flood of ICMP, must leave
+  // room for the ARP reply / NA that resolves it.
+  if ((meta.kind == PuntKind::kHold || meta.kind == PuntKind::kPmtu) &&
+      rte_ring_free_count(ctx.io->punt) < kPuntReserve) {
+    ctx.c->CountDrop(meta.kind == PuntKind::kHold ? Drop::no_neighbour : Drop::slowpath_full);
     return kDropped;
   }
   *Meta(m) = meta;

@@ -34,7 +34,9 @@ namespace gw::dp {
   X(bad_ndisc, "malformed Neighbour Discovery (hop limit, code, length, checksum)")      \
   X(bad_icmp, "ICMP/ICMPv6 message to the gateway malformed or bad checksum")           \
   X(slowpath_full, "queue to the control thread (ARP, ND, held packets) full")          \
-  X(frag_failed, "fragmentation failed (out of mbufs, or too many fragments)")
+  X(frag_failed, "fragmentation failed (out of mbufs, or too many fragments)")            \
+  X(icmp_refused, "ICMP error quoting no packet of ours (source, remote, protocol)")     \
+  X(icmp_handled, "ICMP error about our tunnel packet, ended here: relayed or ignored")
 
 enum class Drop : uint8_t {
 #define GW_X(name, desc) name,

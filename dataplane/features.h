@@ -7,6 +7,10 @@
 //                                    Local4 / Local6): the first handler whose Serves(proto) is
 //                                    true gets the packet. Protocols nobody serves get the core's
 //                                    answers there (port / protocol unreachable).
+//   Icmp4ErrorHandlers               ICMP errors received (icmp.h, IcmpErrorInput4), by the
+//                                    protocol of the packet they quote: the first handler whose
+//                                    Serves(quoted proto) is true gets the message. Nobody:
+//                                    local_unsupported.
 //   BurstStages                      the burst stage's hooks (burst.h), each feature's in turn.
 //   FastStages                       the vector walk's fast stages (vector.h), each feature's.
 //   Next-hop kind kTunnel            OutputTunnel4/6 and TunnelSource4/6 (walk.h), defined by
@@ -22,6 +26,7 @@
 #include "tunnel/datapath/decap.h"
 #include "tunnel/datapath/encap.h"
 #include "tunnel/datapath/fast.h"
+#include "tunnel/datapath/icmp_error.h"
 #include "tunnel/datapath/stage.h"
 
 namespace gw::dp {
@@ -32,6 +37,16 @@ struct LocalHandlers {
   [[gnu::always_inline]] static bool Dispatch(uint8_t proto, Ctx& ctx, rte_mbuf* m, LocalIn in,
                                               uint16_t* out) noexcept {
     return ((H::Serves(proto) ? (*out = H::Input(ctx, m, in), true) : false) || ...);
+  }
+};
+
+// ICMP errors by the quoted packet's protocol (icmp.h): Serves(quoted_proto), Input(ctx, m, e)
+// with the message as IcmpErrorIn describes it; the answer as LocalHandlers'.
+template <class... H>
+struct IcmpErrorHandlers {
+  static bool Dispatch(uint8_t quoted_proto, Ctx& ctx, rte_mbuf* m, const IcmpErrorIn& e,
+                       uint16_t* out) noexcept {
+    return ((H::Serves(quoted_proto) ? (*out = H::Input(ctx, m, e), true) : false) || ...);
   }
 };
 
@@ -82,7 +97,8 @@ struct FastHooks {
   }
 };
 
-using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4>;
+using Icmp4ErrorHandlers = IcmpErrorHandlers<TunnelIcmpError<Outer4>>;
+using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4<Icmp4ErrorHandlers>>;
 using Local6Handlers = LocalHandlers<IcmpInput6>;
 using BurstStages = StageHooks<TunnelStage>;
 using FastStages = FastHooks<TunnelFastPath>;

@@ -8,9 +8,17 @@
 //   the error leaves by, else the gateway's first of that family; none → not sent. Never sent
 //   about an ICMP error, a non-first fragment, or a packet from a non-unicast source; rate-limited
 //   per worker lcore by a token bucket (suppressed: event icmp_ratelimited).
+//   Errors received (destination unreachable, source quench, redirect, time exceeded, parameter
+//   problem) are about a packet the gateway sent: the quoted header is checked (IPv4, its header
+//   whole in the quote) and the message handed to the handler a feature registered for the
+//   quoted protocol (dataplane/features.h: the tunnel's for 4 and 41, which learns path MTUs and
+//   relays errors to the inner source). Quoting any other protocol: local_unsupported.
 //   Every function here returns the egress port for `m` (which now holds the ICMP packet),
 //   kConsumed, or kDropped; the offending packet's own drop is counted by the caller.
 #pragma once
+
+#include <algorithm>
+#include <cstring>
 
 #include "dataplane/ctx.h"
 #include "dataplane/ip_check.h"
@@ -175,7 +183,47 @@ inline bool IsIcmp4Error(uint8_t type) noexcept {
   return OutputOriginated6(ctx, m, nh);
 }
 
+// An ICMP error received, as its handler gets it (IcmpErrorHandlers, dataplane/features.h): the
+// mbuf data is still at the IPv4 header of the ICMP message, and the quoted header is valid as
+// far as IcmpErrorInput4 checked (version 4, IHL >= 5, all of it in the quote and in the first
+// segment).
+struct IcmpErrorIn {
+  uint32_t quote_off;  // the quoted IPv4 header: its offset from the mbuf data
+  uint32_t quote_len;  // bytes of the quote (RFC 4884: the original datagram's, if the message
+                       // says how long that is), all in the first segment
+  uint8_t type;
+  uint8_t code;
+  uint16_t mtu;        // type 3 code 4: the next-hop MTU (RFC 1191), host order; else 0
+};
+
+// An ICMP error to the gateway (checksum verified): to the handler registered for the quoted
+// packet's protocol (`Errors`: dataplane/features.h), else local_unsupported.
+template <class Errors>
+[[gnu::cold]] inline uint16_t IcmpErrorInput4(Ctx& ctx, rte_mbuf* m, uint32_t hlen) noexcept {
+  const auto* icmp = rte_pktmbuf_mtod_offset(m, const uint8_t*, hlen);
+  const uint32_t off = hlen + sizeof(rte_icmp_hdr);
+  uint32_t len = m->pkt_len - off;
+  // RFC 4884: a length in 32-bit words in byte 5 (destination unreachable, time exceeded,
+  // parameter problem) says where the original datagram ends and extensions begin.
+  if ((icmp[0] == 3 || icmp[0] == 11 || icmp[0] == 12) && icmp[5] != 0 && icmp[5] * 4u <= len)
+    len = icmp[5] * 4u;
+  len = std::min<uint32_t>(len, m->data_len - off);  // (what the first segment holds)
+  if (len < sizeof(rte_ipv4_hdr)) return Dropped(ctx, Drop::local_unsupported);
+  const auto* q = rte_pktmbuf_mtod_offset(m, const rte_ipv4_hdr*, off);
+  const uint32_t qhlen = (q->version_ihl & 0x0f) * 4u;
+  if ((q->version_ihl >> 4) != 4 || qhlen < sizeof(rte_ipv4_hdr) || qhlen > len)
+    return Dropped(ctx, Drop::local_unsupported);
+  uint16_t mtu_be;
+  std::memcpy(&mtu_be, icmp + 6, sizeof(mtu_be));
+  const IcmpErrorIn e{off, len, icmp[0], icmp[1],
+                      icmp[0] == 3 && icmp[1] == 4 ? rte_be_to_cpu_16(mtu_be) : uint16_t{0}};
+  uint16_t out;
+  if (Errors::Dispatch(q->next_proto_id, ctx, m, e, &out)) return out;
+  return Dropped(ctx, Drop::local_unsupported);
+}
+
 // An ICMP message addressed to the gateway (mbuf data at its IPv4 header, whole packet).
+template <class Errors>
 inline uint16_t Icmp4Local(Ctx& ctx, rte_mbuf* m) noexcept {
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
   const uint32_t hlen = (ip->version_ihl & 0x0f) * 4u;
@@ -183,7 +231,10 @@ inline uint16_t Icmp4Local(Ctx& ctx, rte_mbuf* m) noexcept {
     return Dropped(ctx, Drop::bad_icmp);
   if (SumMbuf(m, hlen, m->pkt_len - hlen) != 0xffff) return Dropped(ctx, Drop::bad_icmp);
   auto* icmp = rte_pktmbuf_mtod_offset(m, rte_icmp_hdr*, hlen);
-  if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST) return Dropped(ctx, Drop::local_unsupported);
+  if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST) [[unlikely]] {
+    if (IsIcmp4Error(icmp->icmp_type)) return IcmpErrorInput4<Errors>(ctx, m, hlen);
+    return Dropped(ctx, Drop::local_unsupported);
+  }
   const NextHop& nh = ctx.t->nexthops.Get(Lookup4(ctx, ip->src_addr));
   if (nh.kind != NhKind::kPort && nh.kind != NhKind::kTunnel) return Dropped(ctx, Drop::no_route);
 
@@ -227,10 +278,14 @@ inline uint16_t Echo6(Ctx& ctx, rte_mbuf* m) noexcept {
 }
 
 // ICMP and ICMPv6 to the gateway's addresses, as local-protocol handlers (dataplane/features.h):
-// echo requests are answered; other messages are dropped (bad_icmp, local_unsupported).
+// echo requests are answered; ICMP errors go to the handler of the quoted protocol (`Errors`);
+// other messages are dropped (bad_icmp, local_unsupported).
+template <class Errors>
 struct IcmpInput4 {
   static constexpr bool Serves(uint8_t proto) noexcept { return proto == IPPROTO_ICMP; }
-  static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn) noexcept { return Icmp4Local(ctx, m); }
+  static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn) noexcept {
+    return Icmp4Local<Errors>(ctx, m);
+  }
 };
 
 struct IcmpInput6 {

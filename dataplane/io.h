@@ -16,7 +16,8 @@ namespace gw::dp {
 // counted) or kConsumed (the mbuf went elsewhere: punted, fragmented, reassembling).
 inline constexpr uint16_t kConsumed = 0xfffe;
 
-// Slots of the punt ring that held packets never take (kept for ARP and ND).
+// Slots of the punt ring that held packets and path MTU messages never take (kept for ARP and
+// ND).
 inline constexpr unsigned kPuntReserve = 1024;
 
 // Why a packet goes to the control thread; travels in the mbuf's PuntMeta dynfield.
@@ -24,6 +25,9 @@ enum class PuntKind : uint8_t {
   kArp = 1,   // data at the ARP header; m->port = ingress port
   kNdisc,     // data at the IPv6 header of a validated NS/NA; m->port = ingress port
   kHold,      // a finished L3 packet waiting for the MAC of (family, addr) on `port`
+  kPmtu,      // data at the IPv4 header of an ICMP fragmentation needed that a feature found to
+              // be about a packet it sent (icmp.h); m->port = ingress port. Like kHold, it may
+              // not take the slots kept for ARP and ND.
 };
 
 struct PuntMeta {

@@ -44,6 +44,7 @@ absl::StatusOr<std::unique_ptr<Tables>> Tables::Create(const TableSizes& s) {
   if (!t->route4.ok()) return why("IPv4 route");
   if (!t->route6.ok()) return why("IPv6 route");
   if (!t->peers.ok()) return why("peer");
+  if (!t->tunnels.ok()) return why("tunnel path MTU");
   if (!t->neighbours.ok()) return why("neighbour");
   return t;
 }

@@ -8,7 +8,7 @@ transfer_timeout=60
 
 # (d) 20 MiB by TCP through the 1480-byte tunnel.
 check_tcp_transfer() {
-  step "TCP: $((transfer_bytes / 1024 / 1024)) MiB of random bytes from hostA to $host_b:5001 (host MTU $host_mtu, tunnel MTU 1480)"
+  step "TCP: $((transfer_bytes / 1024 / 1024)) MiB of random bytes from hostA to $host_b:5001 (host MTU $host_mtu, tunnel MTU 1480$([ "$pmtu_router" = 1 ] && echo ", underlay path MTU $rt_mtu"))"
   head -c "$transfer_bytes" /dev/urandom >"$work/payload"
   want="$(sha256sum "$work/payload" | cut -d' ' -f1)"
   t=$(now_ms)
@@ -54,7 +54,7 @@ check_tcp_transfer() {
       echo "expected: $transfer_bytes $want"
       echo "hostA: ip route get $host_b: $route_a"
     } >"$work/transfer.why"
-    fail "(d) TCP transfer of $transfer_bytes bytes (host MTU $host_mtu) did not arrive intact: PMTU discovery through the 1480-byte tunnel needs gatewayd's ICMP fragmentation-needed" "$work/transfer.why"
+    fail "(d) TCP transfer of $transfer_bytes bytes (host MTU $host_mtu) did not arrive intact: PMTU discovery through the $tunnel_limit-byte tunnel needs gatewayd's ICMP fragmentation-needed" "$work/transfer.why"
   fi
   return 0
 }

@@ -9,10 +9,12 @@ id=$$
 ns_a="gwe2e-$id-hostA"
 ns_b="gwe2e-$id-hostB"
 ns_br="gwe2e-$id-bridge"
+ns_rt="gwe2e-$id-router"   # --pmtu-router only
 tap_la="gwe${id}la"   # <= 15 characters: 3 + at most 7 digits + 2
 tap_ua="gwe${id}ua"
 tap_lb="gwe${id}lb"
 tap_ub="gwe${id}ub"
+veth_rt="gwe${id}ra"   # --pmtu-router: the router's leg on br0 (renamed rA inside the router)
 prefix_a="gwe2e_${id}_a"
 prefix_b="gwe2e_${id}_b"
 
@@ -23,7 +25,9 @@ mac_gwb_ul=02:0b:00:00:01:01
 mac_host_a=02:0a:00:00:00:02    # hostA eth0 (kernel side of A's port0)
 mac_host_b=02:0b:00:00:00:02
 mac_br_a=02:0a:00:00:01:fe      # bridge port gwA (kernel side of A's port1)
-mac_br_b=02:0b:00:00:01:fe
+mac_br_b=02:0b:00:00:01:fe      # (with --pmtu-router: the router's rB, B's underlay neighbour)
+mac_rt_a=02:0c:00:00:01:01      # --pmtu-router: the router's rA (A's underlay neighbour)
+mac_rt_br=02:0c:00:00:01:fe     # and the bridge side of its veth
 
 host_a=10.10.100.2
 host_b=10.10.200.2
@@ -33,6 +37,20 @@ gw_a_ul=10.65.132.187
 gw_b_ul=10.65.132.188
 tun_a=10.10.100.10
 tun_b=10.10.200.10
+# --pmtu-router: B's underlay is another subnet, behind the router; the router's link to B is
+# 1400 bytes, so A's 1500-byte outer packets get fragmentation needed from it.
+rt_a=10.65.132.1
+rt_b=10.65.133.1
+rt_mtu=1400
+ul_a_net=10.65.132.0/24
+ul_b_net=10.65.132.0/24
+if [ "$pmtu_router" = 1 ]; then
+  gw_b_ul=10.65.133.188
+  ul_b_net=10.65.133.0/24
+fi
+# The tunnel's limit hostA learns: tun1's MTU, or what the router's link leaves of it.
+tunnel_limit=1480
+[ "$pmtu_router" = 1 ] && tunnel_limit=$((rt_mtu - 20))
 
 work=""     # the run's temporary directory: configs, sockets, logs, captures
 pid_a=""
@@ -56,11 +74,15 @@ make_workdir() {
 
 # ---------------------------------------------------------------------------------------------
 # Configs
-write_config() {  # write_config FILE LAN_ADDR UL_ADDR REMOTE TUN_LOCAL TUN_PEER FAR_LAN HOST HOST_MAC PEER_MAC
+write_config() {  # write_config FILE LAN_ADDR UL_ADDR REMOTE TUN_LOCAL TUN_PEER FAR_LAN HOST HOST_MAC PEER_MAC NAME [UL_ROUTER FAR_UL UL_MTU]
   {
     echo "# gatewayd ${11}: written by two_gateways.sh"
     echo "addr add $2/24 dev port0"
     echo "addr add $3/24 dev port1"
+    if [ -n "${12:-}" ]; then  # --pmtu-router: the far underlay through the router
+      echo "route add ${13} via ${12}"
+      [ "${14}" != 1500 ] && echo "link set port1 mtu ${14}"
+    fi
     echo "tunnel add tun1 mode ipip remote $4 local $3"
     echo "link set tun1 up"
     echo "addr add $5 peer $6 dev tun1"
@@ -72,10 +94,15 @@ write_config() {  # write_config FILE LAN_ADDR UL_ADDR REMOTE TUN_LOCAL TUN_PEER
   } >"$1"
 }
 write_configs() {
+  local ra=() rb=()
+  if [ "$pmtu_router" = 1 ]; then
+    ra=("$rt_a" "$ul_b_net" 1500)
+    rb=("$rt_b" "$ul_a_net" "$rt_mtu")
+  fi
   write_config "$work/gw-a.conf" "$gw_a_lan" "$gw_a_ul" "$gw_b_ul" "$tun_a" "$tun_b" 10.10.200.0/24 \
-    "$host_a" "$mac_host_a" "$mac_gwb_ul" A
+    "$host_a" "$mac_host_a" "$mac_gwb_ul" A "${ra[@]}"
   write_config "$work/gw-b.conf" "$gw_b_lan" "$gw_b_ul" "$gw_a_ul" "$tun_b" "$tun_a" 10.10.100.0/24 \
-    "$host_b" "$mac_host_b" "$mac_gwa_ul" B
+    "$host_b" "$mac_host_b" "$mac_gwa_ul" B "${rb[@]}"
 }
 
 # --demo: the topology (the diagram at the top of two_gateways.sh) and both configs.
@@ -83,6 +110,10 @@ show_scenario() {
   [ "$mode" = demo ] || return 0
   step "the scenario (run $id): two gatewayd processes on net_tap ports, three network namespaces"
   sed -n '6,10p' "$0" | sed 's/^#//'
+  if [ "$pmtu_router" = 1 ]; then
+    say "   --pmtu-router: the underlay is routed, through a Linux router whose link to B is $rt_mtu bytes:"
+    sed -n '15,16p' "$0" | sed 's/^#//'
+  fi
   say "   netns: hostA = $ns_a, hostB = $ns_b, bridge = $ns_br; host MTU $host_mtu"
   if [ "$static" = 1 ]; then
     say "   neighbours: static everywhere (--static-neigh)"
@@ -99,7 +130,9 @@ show_scenario() {
 # Namespaces and the bridge
 make_namespaces() {
   local n
-  for n in "$ns_a" "$ns_b" "$ns_br"; do
+  local all=("$ns_a" "$ns_b" "$ns_br")
+  [ "$pmtu_router" = 1 ] && all+=("$ns_rt")
+  for n in "${all[@]}"; do
     ip netns add "$n" || die "cannot create netns $n"
     ip -n "$n" link set lo up
     # No IPv6 chatter (router solicitations, MLD) in the counters: the scenario is IPv4.
@@ -108,6 +141,9 @@ make_namespaces() {
   done
   ip -n "$ns_br" link add br0 type bridge
   ip -n "$ns_br" link set br0 up
+  if [ "$pmtu_router" = 1 ]; then
+    ip netns exec "$ns_rt" sysctl -q -w net.ipv4.ip_forward=1
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -161,9 +197,22 @@ wire_hosts() {
   move_tap "$tap_la" "$ns_a" eth0 "$mac_host_a"
   move_tap "$tap_lb" "$ns_b" eth0 "$mac_host_b"
   move_tap "$tap_ua" "$ns_br" gwA "$mac_br_a"
-  move_tap "$tap_ub" "$ns_br" gwB "$mac_br_b"
   ip -n "$ns_br" link set gwA master br0
-  ip -n "$ns_br" link set gwB master br0
+  if [ "$pmtu_router" = 1 ]; then
+    # The router: a veth leg on br0 (A's side), and B's underlay tap itself, at 1400 bytes.
+    ip -n "$ns_br" link add "$veth_rt" address "$mac_rt_br" type veth peer name rA \
+      address "$mac_rt_a" netns "$ns_rt" || die "cannot create the router's veth"
+    ip -n "$ns_br" link set "$veth_rt" master br0
+    ip -n "$ns_br" link set "$veth_rt" up
+    ip -n "$ns_rt" link set rA up
+    ip -n "$ns_rt" addr add "$rt_a/24" dev rA
+    move_tap "$tap_ub" "$ns_rt" rB "$mac_br_b"
+    ip -n "$ns_rt" link set dev rB mtu "$rt_mtu"
+    ip -n "$ns_rt" addr add "$rt_b/24" dev rB
+  else
+    move_tap "$tap_ub" "$ns_br" gwB "$mac_br_b"
+    ip -n "$ns_br" link set gwB master br0
+  fi
   local x ns addr gw gwmac
   for x in "$ns_a $host_a $gw_a_lan $mac_gwa_lan" "$ns_b $host_b $gw_b_lan $mac_gwb_lan"; do
     read -r ns addr gw gwmac <<<"$x"
@@ -173,7 +222,7 @@ wire_hosts() {
     [ "$static" = 1 ] && ip -n "$ns" neigh replace "$gw" lladdr "$gwmac" dev eth0 nud permanent
   done
   if [ "$mode" = test ]; then
-    ok "setup: gatewayd A pid $pid_a, B pid $pid_b; netns $ns_a, $ns_b, $ns_br$([ "$static" = 1 ] && echo "; static neighbours") ($(secs_since "$t_start"))"
+    ok "setup: gatewayd A pid $pid_a, B pid $pid_b; netns $ns_a, $ns_b, $ns_br$([ "$pmtu_router" = 1 ] && echo ", $ns_rt (router, link to B mtu $rt_mtu)")$([ "$static" = 1 ] && echo "; static neighbours") ($(secs_since "$t_start"))"
   else
     step "hostA and hostB"
     for ns in "$ns_a" "$ns_b"; do
@@ -182,5 +231,10 @@ wire_hosts() {
     done
     step "$ns_br"
     ip -n "$ns_br" -br link show master br0 | indent
+    if [ "$pmtu_router" = 1 ]; then
+      step "$ns_rt (forwarding)"
+      ip -n "$ns_rt" -br addr show | grep -v '^lo' | indent
+      ip -n "$ns_rt" link show dev rB | grep -o 'mtu [0-9]*' | sed 's/^/rB /' | indent
+    fi
   fi
 }

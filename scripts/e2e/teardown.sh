@@ -61,14 +61,14 @@ cleanup() {
   local p n
   # The hosts' programs first (ping, sender, receiver, tcpdump: all run inside the namespaces),
   # then what waits for them.
-  for n in "$ns_a" "$ns_b" "$ns_br"; do
+  for n in "$ns_a" "$ns_b" "$ns_br" "$ns_rt"; do
     ip netns pids "$n" 2>/dev/null | xargs -r kill -TERM 2>/dev/null
   done
   for p in "${bg_pids[@]}"; do stop_pid "$p" 5; done
   # (Only while the pid is still that gatewayd: one that died early was reaped, its pid is free.)
   [ -n "$pid_a" ] && grep -qa -- "$prefix_a" "/proc/$pid_a/cmdline" 2>/dev/null && stop_pid "$pid_a" 15
   [ -n "$pid_b" ] && grep -qa -- "$prefix_b" "/proc/$pid_b/cmdline" 2>/dev/null && stop_pid "$pid_b" 15
-  for n in "$ns_a" "$ns_b" "$ns_br"; do
+  for n in "$ns_a" "$ns_b" "$ns_br" "$ns_rt"; do
     ip netns pids "$n" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
     ip netns del "$n" 2>/dev/null
   done

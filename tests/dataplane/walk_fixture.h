@@ -56,6 +56,7 @@ class WalkFixture : public GatewayFixture {
       return {dp::kDropped, {}};
     }
     m->data_off = headroom;
+    m->port = in_port;  // (as the PMD sets it)
     char* p = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
     if (p == nullptr) {
       ADD_FAILURE() << "frame does not fit an mbuf";

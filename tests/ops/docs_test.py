@@ -142,7 +142,7 @@ def t_drop_reasons():
 @test("every log event gatewayd emits is in gatewayd(8) and docs/operations.md")
 def t_log_events():
     names = set()
-    for d in ("control", "dataplane"):
+    for d in ("control", "dataplane", "tunnel/control"):
         for fn in os.listdir(os.path.join(SRC, d)):
             if fn.endswith(".cc"):
                 with open(os.path.join(SRC, d, fn)) as f:

@@ -5,7 +5,8 @@
 
 A case module defines CONFIG, PORTS (default 2), send(), expect(), DROPS and optionally
 EVENTS, EXTRA_ARGS, WAIT_S, UNORDERED_PORTS, CUSTOM_PORTS, live_check(), check(),
-IGNORE_OUTER_ID or EXPECT_CONFIG_ERROR; see README.md. Exit status 0 = pass.
+IGNORE_OUTER_ID, EXPECT_CONFIG_ERROR, or send_later() and between(); see README.md. Exit
+status 0 = pass.
 
 Steps: write inN.pcap per port and gw.conf into a temp dir, start gatewayd with one net_pcap
 port per inN.pcap, poll the telemetry command /gateway/stats until every sent packet has been
@@ -25,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -48,7 +50,7 @@ DROP_REASONS = [
     "bad_checksum", "ttl_exceeded", "no_route", "no_neighbour", "mtu_exceeded", "unknown_peer",
     "mode_mismatch", "ecn_drop", "nested_tunnel", "link_down", "no_headroom",
     "local_unsupported", "fragment", "tx_full", "bad_arp", "bad_ndisc", "bad_icmp",
-    "slowpath_full", "frag_failed",
+    "slowpath_full", "frag_failed", "icmp_refused", "icmp_handled",
 ]
 
 STARTUP_TIMEOUT = 60.0   # s for gatewayd to answer /gateway/stats at all (EAL init on a busy box)
@@ -98,6 +100,56 @@ def case_expected(mod, ports):
         exp[int(port)] = [(bytes(p), p.offsets()) if isinstance(p, GenId) else (to_bytes(p), ())
                           for p in pkts]
     return exp
+
+
+def case_later(mod, ports, sends):
+    """send_later(): frames sent once send()'s are processed and between() passed. All input
+    must then come in on one port, whose rx_pcap is a FIFO (Later)."""
+    if not hasattr(mod, "send_later"):
+        return None, []
+    later = [(int(port), to_bytes(pkt)) for port, pkt in mod.send_later()]
+    used = {port for port, _ in sends + later}
+    if len(used) != 1:
+        raise CaseError(f"send_later(): all input on one port, not on {sorted(used)}")
+    port = used.pop()
+    if not 0 <= port < ports:
+        raise CaseError(f"send_later(): port {port} out of range (PORTS={ports})")
+    return port, later
+
+
+class Later:
+    """A port whose rx_pcap is a FIFO the harness writes in two goes: send()'s frames at start,
+    send_later()'s once between() has passed, then end of file. net_pcap reads it with blocking
+    reads (libpcap over stdio), so the worker waits inside that port's rx burst for the second
+    go: hence one input port, and --burst=1 (a burst returns only once it is full)."""
+
+    PIPE_SIZE = 1 << 20
+
+    def __init__(self, path, frames):
+        os.mkfifo(path)
+        # O_RDWR: opens at once without a reader, and the FIFO never reads as ended while open.
+        self.fd = os.open(path, os.O_RDWR)
+        try:
+            import fcntl
+            fcntl.fcntl(self.fd, 1031, self.PIPE_SIZE)   # F_SETPIPE_SZ
+        except OSError:
+            pass
+        self.write(struct.pack("=IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1), frames)
+
+    def write(self, head, frames):
+        data = head + b"".join(struct.pack("=IIII", 0, 0, len(f), len(f)) + f for f in frames)
+        if len(data) > self.PIPE_SIZE // 2:
+            raise CaseError(f"{len(data)} bytes of frames in one go: more than the FIFO holds")
+        os.write(self.fd, data)
+
+    def finish(self, frames):
+        self.write(b"", frames)
+        self.close()
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def write_pcap(path, frames):
@@ -385,8 +437,10 @@ def run_case(args, name, mod, tmp):
         if not isinstance(want, (int, tuple)) or (isinstance(want, tuple) and len(want) != 2):
             raise CaseError(f"EVENTS[{ev!r}] must be a count or a (low, high) range")
 
+    later_port, later = case_later(mod, ports, sends) if config_error is None else (None, [])
     for p in range(ports):
-        write_pcap(os.path.join(tmp, f"in{p}.pcap"), [f for port, f in sends if port == p])
+        if p != later_port:
+            write_pcap(os.path.join(tmp, f"in{p}.pcap"), [f for port, f in sends if port == p])
     for p in range(ports):   # for a human diffing with tcpdump: the expected output, as built
         write_pcap(os.path.join(tmp, f"expected{p}.pcap"), [e for e, _ in expected[p]])
     with open(os.path.join(tmp, "gw.conf"), "w") as f:
@@ -398,7 +452,13 @@ def run_case(args, name, mod, tmp):
         return []
 
     prefix = f"gwt_{os.getpid()}_{name}"[:64]
-    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix, getattr(mod, "EXTRA_ARGS", ()),
+    extra = list(getattr(mod, "EXTRA_ARGS", ()))
+    fifo = None
+    if later_port is not None:
+        fifo = Later(os.path.join(tmp, f"in{later_port}.pcap"),
+                     [f for _, f in sends])
+        extra.append("--burst=1")
+    cmd = gatewayd_cmd(args.gatewayd, tmp, ports, prefix, extra,
                        getattr(mod, "LCORES", None), getattr(mod, "TX_QUEUES", 1))
     with open(os.path.join(tmp, "cmdline"), "w") as f:
         f.write(" ".join(cmd) + "\n")
@@ -415,8 +475,10 @@ def run_case(args, name, mod, tmp):
             failures += check_config_error(proc, config_error, tmp, ports, out_path, err_path)
         else:
             failures += check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path,
-                                  gwctl_runner(args, tmp))
+                                  gwctl_runner(args, tmp), fifo, later)
     finally:
+        if fifo is not None:
+            fifo.close()   # (end of file: a worker waiting in its read goes on)
         tel.close()
         if proc.poll() is None:
             stop(proc, signal.SIGKILL, 10)
@@ -488,8 +550,58 @@ def settle(proc, tel, total, wait_s, stable_s):
     return snap, []
 
 
-def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path, gwctl):
+def wait_processed(proc, tel, total, out_path, err_path):
+    """Polls /gateway/stats until `processed` is `total`. Returns (last snapshot, failures)."""
     failures = []
+    # Give up after PROCESS_TIMEOUT seconds without progress (a loaded machine may be slow, but a
+    # stuck gatewayd stops counting); meson's own timeout bounds the whole case.
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    snap, last = None, None
+    while True:
+        if proc.poll() is not None:
+            return snap, [f"gatewayd exited early with status {proc.returncode} before processing "
+                          f"{total} packets", "stderr:\n" + tail(err_path), "stdout:\n" + tail(out_path, 20)]
+        st = tel.query("/gateway/stats")
+        if isinstance(st, dict):
+            snap = st
+            if st.get("processed") == total:
+                break
+            if st.get("processed") != last:
+                last = st.get("processed")
+                deadline = time.monotonic() + PROCESS_TIMEOUT
+        if time.monotonic() > deadline:
+            if snap is None:
+                failures.append(f"timeout: /gateway/stats never answered within {STARTUP_TIMEOUT:.0f} s "
+                                f"(socket {tel.path})")
+            else:
+                failures.append(f"timeout: processed != {total} after {PROCESS_TIMEOUT:.0f} s without "
+                                f"progress; last /gateway/stats: {json.dumps(snap)}")
+            break
+        time.sleep(POLL)
+    return snap, failures
+
+
+def first_phase(proc, tel, mod, sends, out_path, err_path, gwctl, fifo, later):
+    """send()'s frames processed and settled, between(gwctl) passed: send_later()'s go in."""
+    snap, failures = wait_processed(proc, tel, len(sends), out_path, err_path)
+    if not failures:
+        _, failures = settle(proc, tel, len(sends), SETTLE, STABLE_S)
+    if not failures and hasattr(mod, "between"):
+        failures += list(mod.between(gwctl) or [])
+    if failures:
+        return ["before send_later():"] + failures
+    fifo.finish([f for _, f in later])
+    return []
+
+
+def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, err_path, gwctl,
+              fifo=None, later=()):
+    failures = []
+    if fifo is not None:
+        failures = first_phase(proc, tel, mod, sends, out_path, err_path, gwctl, fifo, later)
+        if failures:
+            return failures
+        sends = sends + list(later)
     total = len(sends)
     # Give up after PROCESS_TIMEOUT seconds without progress (a loaded machine may be slow, but a
     # stuck gatewayd stops counting); meson's own timeout bounds the whole case.

@@ -557,3 +557,36 @@ def all_checks(*checks):
     def check(gwctl):
         return [f for c in checks for f in c(gwctl)]
     return check
+
+
+def pmtu_check(tunnel, expected, expires_s=600, text=None):
+    """between() / live_check: `gwctl -j tunnel show TUNNEL` lists exactly the path MTUs
+    `expected`, [(remote, mtu, locked)], in address order, each expiring within expires_s seconds
+    (and not more than 30 s sooner: it was learned just now); and, if `text` (a regex) is given,
+    `gwctl tunnel show TUNNEL` matches it."""
+    import json
+    import re
+
+    def check(gwctl):
+        rc, out, err = gwctl("-j", "tunnel", "show", tunnel)
+        if rc != 0:
+            return [f"gwctl -j tunnel show {tunnel}: exit {rc}: {err.strip()}"]
+        try:
+            got = json.loads(out)[0]["pmtu"]
+        except (ValueError, LookupError, TypeError):
+            return [f"gwctl -j tunnel show {tunnel}: no pmtu list in {out!r}"]
+        fails = []
+        rows = [(p.get("remote"), p.get("mtu"), p.get("locked")) for p in got]
+        if rows != [tuple(e) for e in expected]:
+            fails.append(f"tunnel show {tunnel}: pmtu {rows}, expected {expected}")
+        for p in got:
+            e = p.get("expires_s")
+            if not isinstance(e, int) or not expires_s - 30 <= e <= expires_s:
+                fails.append(f"tunnel show {tunnel}: pmtu {p}: expires_s not in "
+                             f"{expires_s - 30}..{expires_s}")
+        if text is not None:
+            rc, out, err = gwctl("tunnel", "show", tunnel)
+            if rc != 0 or not re.fullmatch(text, out, re.S):
+                fails.append(f"gwctl tunnel show {tunnel}: {out!r} does not match /{text}/")
+        return fails
+    return check

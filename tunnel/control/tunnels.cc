@@ -71,6 +71,7 @@ std::unique_ptr<dp::TunnelRec> Tunnels::BuildRec(const Tunnel& t) const {
   r->pmtudisc = t.pmtudisc;
   r->up = t.up;
   r->remote_any = t.remote.is_any();
+  PathMtuFields(t, r.get());
   // The outer header template of the tunnel's family (IPv4: tunnel_table.h's BuildTemplate).
   r->BuildTemplate(t.local.v4_be(), t.remote.is_any() ? 0 : t.remote.v4_be(),
                    t.tos < 0 ? 0 : static_cast<uint8_t>(t.tos));
@@ -189,6 +190,9 @@ absl::Status Tunnels::Change(const Command& c) {
     if (absl::Status s = t_.peers.Set(new_key, t.id); !s.ok())
       return absl::ResourceExhaustedError("peer table full (raise --tunnels)");
   }
+  // New endpoints, a new path: what was learned about the old one goes (Linux keeps it per
+  // remote, in the route to it).
+  if (old.key() != t.key()) ForgetPathMtus(t);
   // One pointer store: a packet sees the old tunnel or the new one.
   t_.tunnels.Publish(BuildRec(t));
   if (rekey) {
@@ -208,10 +212,11 @@ absl::Status Tunnels::Del(const Command& c,
                           const std::function<absl::Status(const IfRef&)>& gone) {
   auto it = tunnels_.find(c.name);
   if (it == tunnels_.end()) return NotFoundError(StrCat("unknown tunnel ", Quote(c.name)));
-  const Tunnel& t = it->second;
+  Tunnel& t = it->second;
   // Once this returns no worker can route into the tunnel any more.
   if (absl::Status s = gone(IfRef{IfKind::kTunnel, t.id}); !s.ok()) return s;
 
+  ForgetPathMtus(t);
   (void)t_.peers.Delete(PeerKeyOf(t));
   t_.peer_gen.fetch_add(1, std::memory_order_release);
   by_key_.erase(t.key());

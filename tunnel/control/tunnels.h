@@ -8,6 +8,7 @@
 // and one more outer family in tunnel/datapath/ (today every tunnel is IPv4 outside).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "control/interfaces.h"
 #include "control/json.h"
 #include "control/net.h"
+#include "dataplane/counters.h"
 #include "dataplane/tables/tables.h"
 
 namespace gw::ctl {
@@ -41,6 +43,22 @@ struct TunnelKey {
   }
 };
 
+using Clock = std::chrono::steady_clock;
+
+// A path MTU learned from ICMP fragmentation needed (tunnel/control/pmtu.cc): the largest outer
+// packet toward one remote, until `expires`. Linux keeps it in the route's next-hop exception
+// (fnhe) of the remote, for net.ipv4.route.mtu_expires.
+struct PathMtu {
+  uint16_t mtu = 0;
+  bool locked = false;  // reported below --tunnel_pmtu_min, raised to it: outer DF clear
+  Clock::time_point expires;
+};
+
+struct PathMtuOptions {
+  uint32_t expires_s = 600;  // Linux: net.ipv4.route.mtu_expires
+  uint16_t min = 552;        // Linux: net.ipv4.route.min_pmtu
+};
+
 struct Tunnel {
   uint32_t id = 0;
   std::string name;
@@ -55,6 +73,9 @@ struct Tunnel {
   bool mtu_explicit = false;  // `link set NAME mtu N`; otherwise underlay MTU - 20
   bool up = false;
   dp::TunnelCounters base;  // counters of the id's earlier owners, subtracted in stats
+  // Path MTUs learned, by remote (IPv4, network order): a fixed remote's own, or each remote of
+  // a `remote any` tunnel that reported one (also in TunnelTable::PathMtu for the walk).
+  absl::flat_hash_map<uint32_t, PathMtu> pmtu;
 
   // (A remote of 0.0.0.0 is `remote any`, as in Linux: the same endpoints.)
   TunnelKey key() const {
@@ -87,6 +108,22 @@ class Tunnels {
   }
   dp::TunnelCounters CountersOf(const Tunnel& t) const;
 
+  // Path MTU learning (tunnel/control/pmtu.cc), on the control thread.
+  void SetPathMtuOptions(const PathMtuOptions& o) { pmtu_opts_ = o; }
+  const PathMtuOptions& path_mtu_options() const { return pmtu_opts_; }
+  void SetClock(std::function<Clock::time_point()> now) { now_ = std::move(now); }
+  // An ICMP fragmentation needed that a worker found to be about one of our outer packets (punt
+  // kPmtu): `ip` at its IPv4 header, `len` bytes of it; `port_mtu`: the MTU of the port it came
+  // in by. Learns the path MTU it reports for the tunnel and remote it quotes (event
+  // pmtu_learned, log pmtu_learned), or ignores it as Linux does (drop icmp_handled), in `c`.
+  void PathMtuMessage(const uint8_t* ip, uint32_t len, uint16_t port_mtu, dp::LcoreCounters& c);
+  // The same, from its parts: whether it was learned.
+  bool LearnPathMtu(const std::string& name, uint32_t remote_be, uint16_t reported,
+                    uint16_t port_mtu);
+  // Forgets the path MTUs whose time has come (event and log pmtu_expired). Cheap when none is
+  // due.
+  void ExpirePathMtus(dp::LcoreCounters& c);
+
   // `tunnel add` (and `link set`) lines that rebuild every tunnel.
   void AppendConfig(std::string* out) const;
   // `tunnel show [NAME]`: text as `ip tunnel show` prints it, and JSON; NotFound for an unknown
@@ -99,6 +136,14 @@ class Tunnels {
   static dp::PeerKey PeerKeyOf(const Tunnel& t);
   // Publishes `t`'s record (new or replacing) and frees retired ones no worker can hold.
   void Publish(const Tunnel& t);
+  // The record's path MTU fields from t.pmtu (pmtu.cc).
+  void PathMtuFields(const Tunnel& t, dp::TunnelRec* r) const;
+  // Forgets every path MTU of `t` (its endpoints changed, or it goes): the walk's entries too.
+  void ForgetPathMtus(Tunnel& t);
+  // `tunnel show`'s path MTU: JSON "pmtu" (a list), text on the tunnel's line (fixed remote) or
+  // one line per remote after it (remote any).
+  void ShowPathMtu(const Tunnel& t, std::string* inline_text, std::string* lines,
+                   Json* json) const;
 
   dp::Tables& t_;
   const Interfaces& ifs_;
@@ -109,6 +154,9 @@ class Tunnels {
   std::function<dp::TunnelCounters(uint32_t)> counters_;
   std::vector<uint32_t> free_ids_;
   uint32_t next_id_ = 0;
+  PathMtuOptions pmtu_opts_;
+  std::function<Clock::time_point()> now_ = [] { return Clock::now(); };
+  Clock::time_point next_expiry_ = Clock::time_point::max();  // of any path MTU
 };
 
 }  // namespace gw::ctl

@@ -49,12 +49,15 @@ absl::Status Tunnels::Show(absl::string_view name, std::string* text, Json* json
     } else {
       j.Null();
     }
-    j.Key("mtu").Uint(t->mtu).Key("up").Bool(t->up).EndObject();
+    j.Key("mtu").Uint(t->mtu).Key("up").Bool(t->up);
+    std::string pmtu, pmtu_lines;
+    ShowPathMtu(*t, &pmtu, &pmtu_lines, &j);
+    j.EndObject();
     absl::StrAppend(text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
                     t->remote.ToString(), " local ", t->local.ToString(),
                     t->dev ? absl::StrCat(" dev ", dev) : "", " ttl ",
                     t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ", tos,
-                    t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
+                    t->pmtudisc ? " pmtudisc" : " nopmtudisc", pmtu, "\n", pmtu_lines);
   }
   j.EndArray();
   if (!found) return absl::NotFoundError(absl::StrCat("unknown tunnel \"", name, "\""));

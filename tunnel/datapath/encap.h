@@ -13,10 +13,17 @@
 //   The outer destination is routed in the underlay; for a tunnel bound to a port, through that
 //   port only (UnderlayOnPort). An unbound tunnel whose outer destination routes back into a
 //   tunnel drops it as nested_tunnel (Linux counts a collision).
-//   Too big: limit = min(tunnel MTU, egress port MTU - outer header). An IPv4 inner over it with
-//   DF gets ICMP "fragmentation needed" with that limit, an IPv6 inner "packet too big" (both
-//   dropped as mtu_exceeded); an IPv4 inner without DF is fragmented to the limit and each
-//   fragment encapsulated, as Linux fragments at the tunnel device's MTU.
+//   Too big: limit = min(tunnel MTU, egress port MTU - outer header, path MTU learned - outer
+//   header). An IPv4 inner over it with DF gets ICMP "fragmentation needed" with that limit, an
+//   IPv6 inner "packet too big" (both dropped as mtu_exceeded); an IPv4 inner without DF is
+//   fragmented to the limit and each fragment encapsulated, as Linux fragments at the tunnel
+//   device's MTU.
+//   Path MTU learned from ICMP (tunnel/datapath/icmp_error.h, the control thread publishes it):
+//   a fixed remote's is in the tunnel's MTU already. Per packet (EncapPathMtu) only where the
+//   tunnel's fields say so: `remote any` (each remote's path MTU), a locked path MTU (reported
+//   below --tunnel_pmtu_min: the outer DF is clear, Linux's ip_mtu_locked), and an IPv6 inner
+//   when the path MTU - 20 is below 1280: limit 1280 and the outer DF clear, so that the
+//   underlay fragments it (RFC 4213 3.2, Linux's sit).
 //   Packets the gateway originates (Hop::kOriginate: ICMP through a tunnel) keep their TTL.
 //   Drops: no_route, link_down, mode_mismatch, mtu_exceeded, nested_tunnel, no_headroom,
 //   frag_failed.
@@ -96,6 +103,45 @@ template <class Outer>
   return kConsumed;
 }
 
+// (kIpv6MinMtu, RFC 8200 5: dataplane/frag.h.)
+
+// A tunnel whose fields say kPmtuSlow (see the header comment), from the underlay's answers on:
+// the path MTU of this packet's outer destination decides the limit and the outer DF, then as
+// Encap. Never remembered in the memo.
+template <class Outer>
+[[gnu::cold]] inline uint16_t EncapPathMtu(Ctx& ctx, rte_mbuf* m, uint32_t id, TunnelView tun,
+                                           Inner in, typename Outer::Addr outer_dst,
+                                           const PortState& port, uint16_t port_id,
+                                           typename Outer::Addr next, uint16_t limit,
+                                           uint32_t port_room, Hop hop) noexcept {
+  constexpr uint32_t kRoom = Outer::kHeaderLen + sizeof(rte_ether_hdr);
+  uint16_t pmtu = tun.pmtu();
+  bool locked = tun.pmtu_locked();
+  if (tun.remote_any()) {
+    // The fields hold the lowest of the remotes' path MTUs, and whether any is locked: a packet
+    // that fits the lowest, to a tunnel with none locked, fits its remote's as it is.
+    const bool ask = m->pkt_len + Outer::kHeaderLen > pmtu || locked ||
+                     (in.carry == kCarryIpv6 && pmtu < kIpv6MinMtu + Outer::kHeaderLen);
+    if (!ask || !Outer::PathMtu(ctx, id, outer_dst, &pmtu, &locked)) {
+      pmtu = 0;
+      locked = false;
+    }
+    if (pmtu != 0) limit = std::min(limit, static_cast<uint16_t>(pmtu - Outer::kHeaderLen));
+  }
+  bool df_off = locked;
+  if (in.carry == kCarryIpv6 && pmtu != 0 && pmtu < kIpv6MinMtu + Outer::kHeaderLen) {
+    limit = static_cast<uint16_t>(std::min<uint32_t>(kIpv6MinMtu, port_room));
+    df_off = true;
+  }
+  if (df_off) tun.ClearPmtuDisc();  // (DF then comes from in.df_be: 0 below, or a fragment's)
+  if (m->pkt_len > limit)
+    return EncapTooBig<Outer>(ctx, m, id, tun, in, outer_dst, port, port_id, next, limit, hop);
+  if (rte_pktmbuf_headroom(m) < kRoom) return Dropped(ctx, Drop::no_headroom);
+  if (df_off) in.df_be = 0;
+  EncapBuild<Outer>(ctx, m, id, tun, in, outer_dst, InnerHop(m, in, hop));
+  return Outer::Finish(ctx, m, port, port_id, next);
+}
+
 // Into tunnel `tunnel`; `via_be`: the route's IPv4 gateway (for `remote any`), 0 for none.
 template <class Outer>
 inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, const Inner& in,
@@ -141,6 +187,9 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, c
   const Addr next = Outer::Next(u, outer_dst);
   const uint32_t port_room = port.mtu.load(std::memory_order_relaxed) - Outer::kHeaderLen;
   const uint16_t limit = static_cast<uint16_t>(std::min<uint32_t>(tun.mtu(), port_room));
+  if (tun.pmtu_slow()) [[unlikely]]
+    return EncapPathMtu<Outer>(ctx, m, tunnel, tun, in, outer_dst, port, u.port, next, limit,
+                               port_room, hop);
   if (m->pkt_len > limit) [[unlikely]]
     return EncapTooBig<Outer>(ctx, m, tunnel, tun, in, outer_dst, port, u.port, next, limit, hop);
   if (rte_pktmbuf_headroom(m) < kRoom) [[unlikely]]

@@ -3,9 +3,10 @@
 // whole or leaving it untouched to the scalar walk (kSlow), as dataplane/fast_path.h says.
 //   Encap4: an IPv4 packet routed into a tunnel by a tunnel route value (`dev tunN`, no via).
 //     Taken when the tunnel is up, carries IPv4, has a fixed remote, sets DF (pmtudisc: the outer
-//     id is 0, nothing per packet to number), its underlay leaves by a port that is up (through
-//     the bound port, if any), its neighbour is known, the inner fits the limit and the mbuf has
-//     the headroom. What that resolution gives is kept for the rest of the burst (EncapPlan):
+//     id is 0, nothing per packet to number), has no path MTU that needs a decision per packet
+//     (kPmtuSlow: tunnel_table.h), its underlay leaves by a port that is up (through the bound
+//     port, if any), its neighbour is known, the inner fits the limit and the mbuf has the
+//     headroom. What that resolution gives is kept for the rest of the burst (EncapPlan):
 //     per packet only the inner's TTL, the outer TOS/ECN, TTL, length and checksum are computed.
 //   Decap4: IPIP (protocol 4) to a local address from a known peer whose tunnel is up and carries
 //     IPv4, outer ECN not CE, the inner a plain IPv4 packet (FastHeader4) with TTL > 1 whose
@@ -39,7 +40,7 @@ struct TunnelFastPath {
     p->ok = false;
     TunnelView tun;
     if (!ctx.t->tunnels.Read(ctx.tunnel.tl, id, &tun) || !tun.up() ||
-        !(tun.carries() & kCarryIpv4) || tun.remote_any() || !tun.pmtudisc())
+        !(tun.carries() & kCarryIpv4) || tun.remote_any() || !tun.pmtudisc() || tun.pmtu_slow())
       return;
     const uint32_t dst = Outer4::Dst(tun);
     if (dst == 0) return;

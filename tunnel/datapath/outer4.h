@@ -17,6 +17,7 @@
 
 #include "dataplane/ctx.h"
 #include "dataplane/packet/checksum.h"
+#include "dataplane/packet/ip.h"
 #include "dataplane/output.h"
 #include "dataplane/walk.h"
 #include "tunnel/datapath/fixup.h"
@@ -78,6 +79,11 @@ struct Outer4 {
             rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
   }
 
+  // ---- ICMP errors: the quoted header of an outer packet we sent (icmp_error.h) ----
+  static Addr SentLocal(const Header* q) noexcept { return q->src_addr; }
+  static Addr SentRemote(const Header* q) noexcept { return q->dst_addr; }
+  static bool IsUnicast(Addr a) noexcept { return !IsNotUnicast4(a); }
+
   // The worker's peer-cache entry for (remote, local), or null without a cache (tests); *hit
   // when it holds that pair's answer under the current peer generation.
   [[gnu::always_inline]] static PeerCacheEntry* PeerCacheFor(const Ctx& ctx, Addr remote,
@@ -124,6 +130,11 @@ struct Outer4 {
       tc.under_dst_be = dst;
     }
     return tc.under_nh;
+  }
+  // The path MTU learned toward `dst` for `remote any` tunnel `id` (TunnelTable::PathMtu).
+  static bool PathMtu(const Ctx& ctx, uint32_t id, Addr dst, uint16_t* mtu,
+                      bool* locked) noexcept {
+    return ctx.t->tunnels.PathMtu(id, dst, mtu, locked);
   }
   static NextHop OnPort(Ctx& ctx, Addr dst, uint16_t port) noexcept {
     return UnderlayOnPort(ctx, dst, port);

@@ -1,7 +1,9 @@
 #include "tunnel/datapath/tunnel_table.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <string>
 
 #include "dataplane/packet/checksum.h"
 
@@ -14,6 +16,16 @@ const TunnelFast kFreeId = [] {
   f.present = false;
   return f;
 }();
+
+// rte_hash names are global to the process: each table's own.
+std::string PathMtuTableName() {
+  static std::atomic<uint32_t> n{0};
+  return "gw_pmtu_" + std::to_string(n.fetch_add(1));
+}
+
+// `remote any` path MTUs: one per remote that answered with fragmentation needed, kept for
+// --tunnel_pmtu_expires_s. Not one per tunnel: a few per `remote any` tunnel, bounded.
+uint32_t PathMtuEntries(uint32_t capacity) { return std::clamp<uint32_t>(capacity, 1024, 65536); }
 
 }  // namespace
 
@@ -35,6 +47,9 @@ void TunnelRec::BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos
 TunnelView TunnelView::Pack(const TunnelFast& f) noexcept {
   TunnelView v{};
   std::memcpy(v.w, &f.tmpl, sizeof(f.tmpl));  // bytes 0..19
+  // Bytes 2-3 and 10-11 (total length and checksum, written per packet): the path MTU.
+  v.w[0] = (v.w[0] & ~(uint64_t{0xffff} << 16)) | uint64_t{f.pmtu} << 16;
+  v.w[1] = (v.w[1] & ~(uint64_t{0xffff} << 16)) | uint64_t{f.pmtu_flags} << 16;
   const uint32_t sum = FoldSum(f.tmpl_sum);
   v.w[2] |= uint64_t{sum} << 32 | uint64_t{f.mtu} << 48;
   const uint8_t flags = static_cast<uint8_t>(
@@ -50,7 +65,8 @@ TunnelTable::TunnelTable(const Rcu& rcu, uint32_t capacity, uint32_t workers)
       capacity_(capacity),
       workers_(std::max<uint32_t>(workers, 1)),
       slots_(std::make_unique<std::atomic<const TunnelRec*>[]>(capacity)),
-      lines_(std::make_unique<TunnelLine[]>(size_t{capacity} * workers_)) {
+      lines_(std::make_unique<TunnelLine[]>(size_t{capacity} * workers_)),
+      pmtu_(rcu, PathMtuTableName(), PathMtuEntries(capacity), sizeof(PathMtuKey)) {
   for (uint32_t i = 0; i < capacity; ++i) {
     slots_[i].store(nullptr, std::memory_order_relaxed);
     WriteFast(i, kFreeId);
@@ -83,6 +99,21 @@ TunnelCounters TunnelTable::Counters(uint32_t worker, uint32_t id) const noexcep
   out.decap_packets = dp::Read(c.decap_packets);
   out.decap_bytes = dp::Read(c.decap_bytes);
   return out;
+}
+
+absl::Status TunnelTable::SetPathMtu(uint32_t id, uint32_t remote_be, uint16_t mtu,
+                                     bool locked) {
+  const PathMtuKey k{remote_be, id};
+  uint64_t old;
+  const bool had = pmtu_.Lookup(&k, &old);
+  absl::Status s = pmtu_.Set(&k, uint64_t{mtu} | (locked ? uint64_t{1} << 16 : 0));
+  if (s.ok() && !had) ++path_mtus_;
+  return s;
+}
+
+void TunnelTable::DeletePathMtu(uint32_t id, uint32_t remote_be) {
+  const PathMtuKey k{remote_be, id};
+  if (pmtu_.Delete(&k).ok()) --path_mtus_;
 }
 
 TunnelTable::~TunnelTable() {

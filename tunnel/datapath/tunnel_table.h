@@ -22,8 +22,10 @@
 #include <memory>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "dataplane/counters.h"
 #include "dataplane/dpdk.h"
+#include "dataplane/tables/lf_hash.h"
 #include "dataplane/tables/rcu.h"
 #include "dataplane/tables/seqcount.h"
 
@@ -63,6 +65,11 @@ struct TunnelFast {
   bool up = false;
   bool remote_any = false;
   bool present = true;       // false: a free id (only in TunnelTable's lines)
+  // The path MTU learned from ICMP fragmentation needed (the largest outer packet; 0: none). A
+  // fixed remote's; for `remote any` the lowest of its remotes' (each is in
+  // TunnelTable::PathMtu). For a fixed remote `mtu` is already no more than it allows.
+  uint16_t pmtu = 0;
+  uint8_t pmtu_flags = 0;    // TunnelView::kPmtuSlow, kPmtuLocked
 
   // tmpl's 16-bit word i, as it sits in memory.
   uint16_t TmplWord(int i) const noexcept {
@@ -74,6 +81,8 @@ struct TunnelFast {
 
 // What the walk reads of a tunnel, packed into 28 bytes: the template (20 bytes), its sum folded
 // to 16 bits, the MTU, then in a 32-bit fourth word the bound port, the TTL and one byte of flags.
+// Two template words that encap writes per packet and leaves out of the sum carry the path MTU
+// learned (bytes 2-3, the total length) and its flags (bytes 10-11, the checksum).
 // A reader keeps them as the words it loaded and takes each field out with a shift: copying them
 // into a TunnelFast on the stack cost ~20 cycles per decapsulated packet in gw_bench (stores, then
 // narrower reloads of them).
@@ -85,6 +94,14 @@ struct TunnelView {
   static constexpr uint8_t kUp = 1 << 4;
   static constexpr uint8_t kRemoteAny = 1 << 5;
   static constexpr uint8_t kPresent = 1 << 6;
+  // Path MTU flags (pmtu_flags()):
+  //   kPmtuSlow    encap decides per packet (EncapPathMtu, encap.h) and the fast stage leaves the
+  //                tunnel alone: a `remote any` tunnel with a path MTU learned for some remote,
+  //                a locked path MTU, or one too small for an IPv6 inner (below 1280 + 20);
+  //   kPmtuLocked  the path MTU reported was below --tunnel_pmtu_min and was raised to it: the
+  //                outer DF is then clear (Linux: ip_mtu_locked in iptunnel_xmit).
+  static constexpr uint8_t kPmtuSlow = 1;
+  static constexpr uint8_t kPmtuLocked = 2;
   // Added to the folded sum: five 0xffff, which are zero to a one's complement sum, so that
   // taking up to five template words back out of it (EncapBuild) never goes below zero.
   static constexpr uint32_t kSumBias = 5 * 0xffffu;
@@ -93,7 +110,8 @@ struct TunnelView {
 
   static TunnelView Pack(const TunnelFast& f) noexcept;
 
-  // Byte `off` of the template (little-endian words).
+  // Byte `off` of the template (little-endian words). (Words 1 and 5, bytes 2-3 and 10-11, hold
+  // pmtu() and pmtu_flags() instead: encap never reads the template's there.)
   uint8_t Byte(size_t off) const noexcept { return static_cast<uint8_t>(w[off / 8] >> (8 * (off % 8))); }
   uint16_t TmplWord(int i) const noexcept { return static_cast<uint16_t>(w[i / 4] >> (16 * (i % 4))); }
   uint8_t version_ihl() const noexcept { return Byte(offsetof(rte_ipv4_hdr, version_ihl)); }
@@ -113,6 +131,13 @@ struct TunnelView {
   bool up() const noexcept { return (flags() & kUp) != 0; }
   bool remote_any() const noexcept { return (flags() & kRemoteAny) != 0; }
   bool present() const noexcept { return (flags() & kPresent) != 0; }
+  uint16_t pmtu() const noexcept { return static_cast<uint16_t>(w[0] >> 16); }
+  uint8_t pmtu_flags() const noexcept { return static_cast<uint8_t>(w[1] >> 16); }
+  bool pmtu_slow() const noexcept { return (pmtu_flags() & kPmtuSlow) != 0; }
+  bool pmtu_locked() const noexcept { return (pmtu_flags() & kPmtuLocked) != 0; }
+  // This view with the outer DF off: as `nopmtudisc` (DF copied from the inner: the caller's
+  // Inner says 0 for that).
+  void ClearPmtuDisc() noexcept { w[3] &= ~(uint64_t{kPmtuDisc} << 24); }
 };
 static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN);
 static_assert(offsetof(rte_ipv4_hdr, src_addr) == 12 && offsetof(rte_ipv4_hdr, dst_addr) == 16);
@@ -141,6 +166,13 @@ struct TunnelRec : TunnelFast {
   void BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos);
 };
 
+// A `remote any` tunnel's path MTU to one remote, learned from ICMP (TunnelTable::PathMtu).
+struct PathMtuKey {
+  uint32_t remote_be;
+  uint32_t id;
+};
+static_assert(sizeof(PathMtuKey) == 8);
+
 class TunnelTable {
  public:
   // `workers`: how many lines each id has, one per worker lcore.
@@ -149,6 +181,7 @@ class TunnelTable {
 
   uint32_t capacity() const { return capacity_; }
   uint32_t workers() const { return workers_; }
+  bool ok() const { return pmtu_.ok(); }
 
   // Reader: the current record, or nullptr for a free id.
   const TunnelRec* Get(uint32_t id) const noexcept {
@@ -179,6 +212,23 @@ class TunnelTable {
   // Any thread: worker `worker`'s counters of tunnel `id` (each word read whole).
   TunnelCounters Counters(uint32_t worker, uint32_t id) const noexcept;
 
+  // Reader: the path MTU learned for `remote any` tunnel `id` toward `remote_be`; false if none.
+  // (A lock-free rte_hash: read only where the tunnel's fields say kPmtuSlow.)
+  bool PathMtu(uint32_t id, uint32_t remote_be, uint16_t* mtu, bool* locked) const noexcept {
+    const PathMtuKey k{remote_be, id};
+    uint64_t v;
+    if (!pmtu_.Lookup(&k, &v)) return false;
+    *mtu = static_cast<uint16_t>(v);
+    *locked = (v >> 16 & 1) != 0;
+    return true;
+  }
+  // Writer: set or remove one (the record's pmtu and flags are the caller's to publish).
+  absl::Status SetPathMtu(uint32_t id, uint32_t remote_be, uint16_t mtu, bool locked);
+  void DeletePathMtu(uint32_t id, uint32_t remote_be);
+  // Writer: how many there are (rte_hash_count would also count deleted keys whose slots wait
+  // for a grace period).
+  uint32_t path_mtus() const { return path_mtus_; }
+
   // Writer (control thread): publish `rec` at rec->id (new or replacing), retire what was there.
   void Publish(std::unique_ptr<TunnelRec> rec);
   // Writer: empty the slot.
@@ -204,6 +254,8 @@ class TunnelTable {
     uint64_t token;
   };
   std::vector<Retired> retired_;  // oldest first
+  LfHash pmtu_;                   // PathMtuKey -> mtu | locked << 16
+  uint32_t path_mtus_ = 0;        // keys in pmtu_ (writer's count)
 };
 
 }  // namespace gw::dp
