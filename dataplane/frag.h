@@ -67,22 +67,43 @@ inline constexpr uint16_t kMaxFragments = 64;
   }
 }
 
+// The fragments in a chain the reassembly table returned or gave up (a whole packet, or what the
+// death row holds): the segments Reassemble4 marked as the first of a fragment.
+inline uint32_t FragmentsIn(rte_mbuf* m) noexcept {
+  uint32_t n = 0;
+  for (; m != nullptr; m = m->next) n += Meta(m)->kind == PuntKind::kFragment;
+  return n;
+}
+
+// Empties a death row, its fragments counted as given up (drop `fragment`, event reasm_dropped).
+[[gnu::cold]] inline void FreeDeathRow(LcoreCounters& c, rte_ip_frag_death_row* dr) noexcept {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < dr->cnt; ++i) n += FragmentsIn(dr->row[i]);
+  c.CountDrop(Drop::fragment, n);
+  c.Count(Event::reasm_dropped, n);
+  rte_ip_frag_free_death_row(dr, 0);
+}
+
 // A fragment addressed to the gateway: into this worker's reassembly table; once whole, the
 // packet continues its walk here and is sent from here.
 [[gnu::cold]] inline uint16_t Reassemble4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
                                           bool decapped) noexcept {
-  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr) return Dropped(ctx, Drop::fragment);
+  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr || g_punt_meta_offset < 0)
+    return Dropped(ctx, Drop::fragment);
   rte_ip_frag_death_row* dr = ctx.io->death_row;
-  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1)) {
-    ctx.c->CountDrop(Drop::fragment, dr->cnt);  // (full: empty it before the table adds more)
-    rte_ip_frag_free_death_row(dr, 0);
-  }
+  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
+    FreeDeathRow(*ctx.c, dr);  // (full: empty it before the table adds more)
+  // Marked, so that the books count this fragment once in whatever chain it ends up in.
+  for (rte_mbuf* s = m; s != nullptr; s = s->next)
+    Meta(s)->kind = s == m ? PuntKind::kFragment : PuntKind::kNone;
+  ctx.c->Count(Event::reasm_in);
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
   m->l2_len = 0;
   m->l3_len = (ip->version_ihl & 0x0f) * 4u;
-  rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip);
+  rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, ctx.io->now, ip);
   if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
   ctx.c->Count(Event::reassembled);
+  ctx.c->Count(Event::reasm_used, FragmentsIn(whole));
   // The outer header, an inner header (with options) and the start of what follows: in one piece.
   PullUp(whole, whole->l3_len + 60 + 8);
   auto* wip = rte_pktmbuf_mtod(whole, rte_ipv4_hdr*);
