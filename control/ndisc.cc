@@ -45,6 +45,7 @@ void Resolver::HandleNdisc(rte_mbuf* m, uint16_t port) {
   }
   const IpAddr target = V6(h + 8);
   if (h[0] == kNdNa) {
+    c_.Count(dp::Event::punt_absorbed);
     if (!lladdr || !Learn(port, target, *lladdr, false)) c_.Count(dp::Event::arp_ignored);
     rte_pktmbuf_free(m);
     return;
@@ -56,6 +57,7 @@ void Resolver::HandleNdisc(rte_mbuf* m, uint16_t port) {
     rte_pktmbuf_free(m);
     return;
   }
+  c_.Count(dp::Event::punt_absorbed);
   const IpAddr requester = V6(ip->src_addr);
   if (!dad && lladdr) Learn(port, requester, *lladdr, true);
   uint64_t dst_mac;
@@ -78,9 +80,9 @@ void Resolver::HandleNdisc(rte_mbuf* m, uint16_t port) {
   }
   rte_pktmbuf_free(m);
   // Router, Solicited (not for DAD), Override.
-  SendNd(port, kNdNa, dad ? 0xa0 : 0xe0, target.b.data(), dst_ip, dst_mac, target.b.data(),
-         kOptTargetLl);
-  c_.Count(dp::Event::nd_adverts);
+  if (SendNd(port, kNdNa, dad ? 0xa0 : 0xe0, target.b.data(), dst_ip, dst_mac, target.b.data(),
+             kOptTargetLl))
+    c_.Count(dp::Event::nd_adverts);
 }
 
 void Resolver::SolicitNd(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac) {
@@ -93,19 +95,20 @@ void Resolver::SolicitNd(uint16_t port, const IpAddr& target, const uint64_t* un
                                  0,    0,    0,    0x01, 0xff, t[13], t[14], t[15]};
   const uint8_t solicited_mac[6] = {0x33, 0x33, 0xff, t[13], t[14], t[15]};
   static constexpr uint8_t kUnspecified[16] = {};
-  SendNd(port, kNdNs, 0, src ? src->b.data() : kUnspecified,
-         unicast_mac != nullptr ? t : solicited,
-         unicast_mac != nullptr ? *unicast_mac : MacAt(solicited_mac), t, src ? kOptSourceLl : 0);
-  c_.Count(dp::Event::nd_solicits);
+  if (SendNd(port, kNdNs, 0, src ? src->b.data() : kUnspecified,
+             unicast_mac != nullptr ? t : solicited,
+             unicast_mac != nullptr ? *unicast_mac : MacAt(solicited_mac), t,
+             src ? kOptSourceLl : 0))
+    c_.Count(dp::Event::nd_solicits);
 }
 
 // One Neighbour Solicitation or Advertisement: Ethernet, IPv6 (hop limit 255), the message with
 // `flags` in its first reserved byte, `target`, and our link-layer address as option `opt` (0:
-// none).
-void Resolver::SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src,
+// none). False: no mbuf to build it in (counted by Alloc).
+bool Resolver::SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src,
                       const uint8_t* dst, uint64_t dst_mac, const uint8_t* target, uint8_t opt) {
   rte_mbuf* m = Alloc();
-  if (m == nullptr) return;
+  if (m == nullptr) return false;
   const uint16_t icmp_len = opt != 0 ? 32 : 24;
   auto* o = reinterpret_cast<rte_ipv6_hdr*>(
       rte_pktmbuf_append(m, sizeof(rte_ipv6_hdr) + icmp_len));
@@ -128,6 +131,7 @@ void Resolver::SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t*
   const uint16_t ck = dp::Icmp6Checksum(m);
   std::memcpy(nd + 2, &ck, 2);
   SendWithMac(m, port, dst_mac, RTE_ETHER_TYPE_IPV6);
+  return true;
 }
 
 }  // namespace gw::ctl

@@ -90,11 +90,12 @@ class Resolver {
   // Returns false if there was no entry to update (or the address is static).
   bool Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create);
   void Release(uint16_t port, Entry& e);
+  void AddHeld(int64_t n);  // held_ += n, and the control counters' `held` gauge
   void DropHeld(Entry& e);
   void Solicit(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);
   void SolicitArp(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);  // arp.cc
   void SolicitNd(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);   // ndisc.cc
-  void SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src, const uint8_t* dst,
+  bool SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src, const uint8_t* dst,
               uint64_t dst_mac, const uint8_t* target, uint8_t opt);
   // Ethernet in front of `m` (data at its L3 header), from `port`'s MAC to `mac`, and Send.
   void SendWithMac(rte_mbuf* m, uint16_t port, uint64_t mac, uint16_t ether_type);
