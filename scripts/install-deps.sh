@@ -9,6 +9,7 @@ PKGS=(
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
+  clang-14 libfuzzer-14-dev   # the fuzz targets (scripts/build.sh --fuzz, docs/reliability.md)
   tcpdump tshark iproute2 iputils-ping libpcap-dev
 )
 
