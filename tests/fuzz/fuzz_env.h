@@ -144,19 +144,26 @@ class GatewayEnv {
   // Back to the base configuration: what an input added is deleted (in reverse order), what it
   // removed or changed is applied again; if the text still differs, everything is rebuilt.
   void Reset() {
-    if (gw_->ConfigText() == base_text_) return;
+    if (Same()) return;
     const std::vector<std::string> base_lines = absl::StrSplit(base_text_, '\n');
     std::vector<std::string> now = absl::StrSplit(gw_->ConfigText(), '\n');
     for (auto it = now.rbegin(); it != now.rend(); ++it) {
       if (std::find(base_lines.begin(), base_lines.end(), *it) != base_lines.end()) continue;
       for (const std::string& undo : Inverse(*it)) (void)Run(undo);
     }
-    for (int round = 0; round < 2 && gw_->ConfigText() != base_text_; ++round)
+    for (int round = 0; round < 2 && !Same(); ++round)
       for (const std::string& l : base_lines) (void)Run(l);
-    if (gw_->ConfigText() != base_text_) {
-      if (std::getenv("GWFUZZ_VERBOSE") != nullptr)
-        std::fprintf(stderr, "gwfuzz: rebuilding the gateway; its configuration:\n%s\n",
-                     gw_->ConfigText().c_str());
+    if (!Same()) {
+      if (std::getenv("GWFUZZ_VERBOSE") != nullptr) {  // (what the undo missed)
+        std::vector<std::string> left = absl::StrSplit(gw_->ConfigText(), '\n');
+        std::fprintf(stderr, "gwfuzz: rebuilding the gateway; differs from the base in:\n");
+        for (const std::string& l : left)
+          if (std::find(base_lines.begin(), base_lines.end(), l) == base_lines.end())
+            std::fprintf(stderr, "  + %s\n", l.c_str());
+        for (const std::string& l : base_lines)
+          if (std::find(left.begin(), left.end(), l) == left.end())
+            std::fprintf(stderr, "  - %s\n", l.c_str());
+      }
       ++rebuilds_;
       Build();
     }
@@ -164,6 +171,15 @@ class GatewayEnv {
   uint64_t rebuilds() const { return rebuilds_; }
 
  private:
+  // The same configuration as the base: the same lines, in any order (a tunnel deleted and
+  // added again comes back with another id, which orders it elsewhere).
+  static std::vector<std::string> Sorted(const std::string& text) {
+    std::vector<std::string> l = absl::StrSplit(text, '\n');
+    std::sort(l.begin(), l.end());
+    return l;
+  }
+  bool Same() const { return Sorted(gw_->ConfigText()) == base_sorted_; }
+
   void Build() {
     gw_.reset();
     tables_.reset();
@@ -183,6 +199,7 @@ class GatewayEnv {
     for (const std::string& l : base_)
       if (absl::Status s = Run(l); !s.ok()) Die("base config \"" + l + "\": " + s.ToString());
     base_text_ = gw_->ConfigText();
+    base_sorted_ = Sorted(base_text_);
   }
 
   // The commands that undo one line of Gateway::ConfigText (the base lines are applied again
@@ -217,6 +234,7 @@ class GatewayEnv {
 
   std::vector<std::string> base_;
   std::string base_text_;
+  std::vector<std::string> base_sorted_;
   std::unique_ptr<dp::Tables> tables_;
   std::unique_ptr<ctl::Gateway> gw_;
   uint64_t rebuilds_ = 0;
