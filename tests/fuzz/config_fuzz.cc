@@ -1,6 +1,6 @@
 // Fuzz target: the command language (control/command.cc, the features' words) and Gateway::Apply,
-// over small real tables with the walk target's configuration as the starting state (put back
-// after every input). Byte 0 chooses:
+// over small real tables with the walk target's configuration (less its IPv4 default route:
+// ConfigBase) as the starting state (put back after every input). Byte 0 chooses:
 //   even: the rest is one command line: ctl::Tokenize + ctl::ParseCommand, then Apply;
 //   odd:  the rest is a config file: ctl::LoadConfigText.
 // Invariants: no crash; a refusal is an error whose message is one non-empty line that names a
@@ -98,7 +98,7 @@ void File(absl::string_view text) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   using namespace gw::fuzz;  // NOLINT
   InitEal("config");
-  g_env = new GatewayEnv(std::vector<std::string>(std::begin(kWalkConfig), std::end(kWalkConfig)));
+  g_env = new GatewayEnv(ConfigBase());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Fuzz target: the control socket's request side. Byte 0 chooses:
 //   even: each line of the rest is one request to ctl::RequestHandler::Handle (control/request.cc),
-//         over the walk target's gateway (no dataplane: `stats` is refused);
+//         over the walk target's gateway less its IPv4 default route (ConfigBase; no dataplane:
+//         `stats` is refused);
 //   odd:  the rest is what a client writes to the control socket (control/server.cc), in pieces of
 //         (byte 0 >> 1) + 1 bytes, over a real Unix socket served by PollOnce rounds; the client
 //         then closes its side and reads everything.
@@ -122,7 +123,7 @@ void ThroughSocket(absl::string_view text, size_t piece) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   using namespace gw::fuzz;  // NOLINT
   InitEal("request");
-  g_env = new GatewayEnv(std::vector<std::string>(std::begin(kWalkConfig), std::end(kWalkConfig)));
+  g_env = new GatewayEnv(ConfigBase());
   g_handler = new gw::ctl::RequestHandler(g_env->gw(), nullptr, "/nonexistent/gwfuzz.conf");
   g_path = absl::StrCat("/tmp/gwfuzz_request_", getpid(), ".sock");
   gw::ctl::ServerOptions so;
