@@ -14,7 +14,8 @@ STABLE_S (frames the control thread sends later: ARP/ND, held packets, retransmi
 case's live_check (gwctl), SIGTERM, then check: exit status 0, "mempool: in_use=0", each port's
 tx pcap equals the expected packets byte for byte and in order (gateway-chosen IPv4 ids of
 frames wrapped in GenId taken from the actual frame), drop counters equal DROPS exactly, the
-EVENTS named, and the per-port rx/tx counters agree with what was sent and written.
+EVENTS named, the per-port rx/tx counters agree with what was sent and written, and the books
+balance (docs/reliability.md 3), live and in the exit report.
 """
 import argparse
 import difflib
