@@ -2,15 +2,22 @@
 // → workers launched → the main lcore serves the socket until SIGINT/SIGTERM → workers stopped
 // and flushed → ports closed → counters printed.
 #include <gflags/gflags.h>
+#include <grp.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "control/config_file.h"
 #include "control/gateway.h"
+#include "control/ops.h"
 #include "control/request.h"
 #include "control/server.h"
 #include "control/resolver.h"
@@ -19,6 +26,13 @@
 
 DEFINE_string(config, "", "config file of commands, applied in full before any port forwards");
 DEFINE_string(socket, "/run/gatewayd.sock", "control socket (gwctl); empty: none");
+DEFINE_string(socket_group, "",
+              "control socket: its group (a name or a number); empty: the daemon's. Members of "
+              "this group can reconfigure the gateway");
+DEFINE_uint32(max_line, 8192,
+              "longest command line, bytes: a --config line, a control socket request (64..16M)");
+DEFINE_bool(config_insecure_ok, false,
+            "load a --config that anyone but root and this user could write or replace");
 DEFINE_uint32(max_clients, 256, "control socket: connections served at once");
 DEFINE_uint32(client_timeout_ms, 10000, "control socket: an idle connection is closed after this");
 DEFINE_uint32(burst, 32, "RX burst and TX buffer size, packets (1..512)");
@@ -36,6 +50,9 @@ DEFINE_uint32(neighbours, 65536, "neighbour table size");
 DEFINE_string(burst_prefetch, "auto",
               "burst stage prefetch of the walk's records: on, off, or auto (on above 65536 "
               "tunnels or next hops)");
+DEFINE_string(fast_path, "on",
+              "the vector walk's fast stages for the common packets (on), or the scalar walk for "
+              "every packet (off; the same forwarding, for comparison)");
 DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
 DEFINE_uint32(icmp_ratelimit, 1000, "ICMP errors per second per worker lcore (0: none)");
 DEFINE_uint32(icmp_burst, 50, "ICMP errors a worker may send at once (token bucket depth)");
@@ -47,6 +64,12 @@ DEFINE_uint32(neigh_reachable_ms, 30000, "a learned neighbour is re-probed after
 DEFINE_uint32(frag_timeout_ms, 2000, "reassembly gives up on a datagram after this");
 DEFINE_uint32(frag_entries, 4096, "datagrams being reassembled at once, per worker");
 DEFINE_uint32(slowpath_tick_ms, 1, "the control thread handles ARP, ND and held packets this often");
+// Operations: control/ops.h, docs/operations.md.
+DEFINE_string(metrics, "",
+              "serve Prometheus metrics over HTTP on ADDR:PORT (e.g. 127.0.0.1:9478); empty: off");
+DEFINE_uint32(test_only_stall_worker_ms, 0,
+              "TEST ONLY: worker 0 stops polling this many ms after it starts, as if stuck (the "
+              "systemd watchdog test); 0: never");
 
 namespace {
 
@@ -59,6 +82,25 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+// --socket_group: a group name, or a number. -1 with an error message if there is no such group.
+int64_t ResolveGroup(const std::string& name, std::string* error) {
+  if (name.empty()) return -1;
+  uint32_t gid;
+  if (absl::SimpleAtoi(name, &gid)) return gid;
+  std::vector<char> buf(16384);
+  group g{};
+  group* found = nullptr;
+  int rc;
+  while ((rc = getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found)) == ERANGE)
+    buf.resize(buf.size() * 2);
+  if (found == nullptr) {
+    *error = absl::StrCat("--socket_group: no group \"", name, "\"",
+                          rc != 0 ? absl::StrCat(" (", std::strerror(rc), ")") : "");
+    return -1;
+  }
+  return found->gr_gid;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +109,7 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
+  gw::ctl::InitOpsLogging();  // before the EAL's first line: under systemd it goes to the journal
   const int eal_args = rte_eal_init(argc, argv);
   if (eal_args < 0) return Fail("EAL init failed (the EAL's own messages above say why)");
   argc -= eal_args;
@@ -81,6 +124,18 @@ int main(int argc, char** argv) {
   if (FLAGS_neigh_retrans_ms == 0) return Fail("--neigh_retrans_ms must be at least 1");
   if (FLAGS_slowpath_tick_ms == 0 || FLAGS_slowpath_tick_ms > 1000)
     return Fail("--slowpath_tick_ms must be 1..1000");
+  absl::StatusOr<gw::ctl::OpsOptions> ops_opts = gw::ctl::ParseOpsFlags(FLAGS_metrics);
+  if (!ops_opts.ok()) return Fail(std::string(ops_opts.status().message()));
+  if (FLAGS_max_line < 64 || FLAGS_max_line > (16u << 20))
+    return Fail("--max_line must be 64..16777216");
+  std::string group_error;
+  const int64_t socket_group = ResolveGroup(FLAGS_socket_group, &group_error);
+  if (!group_error.empty()) return Fail(group_error);
+  // Before anything is allocated: a config that others could have written is not loaded.
+  if (!FLAGS_config.empty() && !FLAGS_config_insecure_ok) {
+    if (absl::Status s = gw::ctl::CheckConfigFileSafe(FLAGS_config); !s.ok())
+      return Fail(std::string(s.message()));
+  }
 
   gw::dp::DataplaneOptions opts;
   opts.sizes.tunnels = FLAGS_tunnels;
@@ -98,10 +153,15 @@ int main(int argc, char** argv) {
     opts.worker.burst_prefetch = gw::dp::BurstPrefetch::kOff;
   else if (FLAGS_burst_prefetch != "auto")
     return Fail("--burst_prefetch must be on, off or auto");
+  if (FLAGS_fast_path == "on" || FLAGS_fast_path == "off")
+    opts.worker.fast_path = FLAGS_fast_path == "on";
+  else
+    return Fail("--fast_path must be on or off");
   opts.worker.icmp_rate = FLAGS_icmp_ratelimit;
   opts.worker.icmp_burst = FLAGS_icmp_burst;
   opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;
   opts.worker.frag_entries = FLAGS_frag_entries;
+  opts.worker.test_only_stall_after_ms = FLAGS_test_only_stall_worker_ms;
   opts.held_max = FLAGS_neigh_held_max;
   opts.rx_desc = static_cast<uint16_t>(FLAGS_rxd);
   opts.tx_desc = static_cast<uint16_t>(FLAGS_txd);
@@ -117,6 +177,7 @@ int main(int argc, char** argv) {
       return rc;
     }
     std::unique_ptr<gw::dp::Dataplane> dp = std::move(*created);
+    gw::ctl::LogPortsUp(*dp);
     std::vector<gw::ctl::PortRef> ports;
     for (const auto& p : dp->ports()) ports.push_back({p.id, p.name});
     gw::ctl::Gateway gw(dp->tables(), ports, [&dp](uint16_t port, uint16_t mtu) {
@@ -129,6 +190,7 @@ int main(int argc, char** argv) {
     ro.retrans_ms = FLAGS_neigh_retrans_ms;
     ro.probes = FLAGS_neigh_probes;
     ro.reachable_ms = FLAGS_neigh_reachable_ms;
+    ro.max_entries = FLAGS_neighbours;
     gw::ctl::Resolver resolver(*dp, gw, ro);
 
     const gw::dp::Dataplane* dpc = dp.get();
@@ -137,7 +199,9 @@ int main(int argc, char** argv) {
 
     gw::ctl::LoadResult loaded;
     if (!FLAGS_config.empty()) {
-      if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded); !s.ok()) {
+      gw::ctl::LoadOptions lo;
+      lo.max_line = FLAGS_max_line;
+      if (absl::Status s = gw::ctl::LoadConfigFile(FLAGS_config, gw, &loaded, lo); !s.ok()) {
         rc = Fail(std::string(s.message()));
         resolver.Shutdown();
         dp.reset();  // closes the ports cleanly before we go
@@ -153,6 +217,8 @@ int main(int argc, char** argv) {
       so.path = FLAGS_socket;
       so.max_clients = FLAGS_max_clients;
       so.idle_timeout_ms = static_cast<int>(FLAGS_client_timeout_ms);
+      so.max_request = FLAGS_max_line;
+      so.group = socket_group;
       auto s = gw::ctl::ControlServer::Listen(so, handler);
       if (!s.ok()) {
         rc = Fail(std::string(s.status().message()));
@@ -164,6 +230,17 @@ int main(int argc, char** argv) {
       server = std::move(*s);
     }
     gw::ctl::RegisterTelemetry(dp.get());
+    gw::ctl::Ops ops(*dp, gw, handler, *ops_opts);  // capture, metrics, systemd, logs
+    if (absl::Status s = ops.Start(); !s.ok()) {
+      rc = Fail(std::string(s.message()));
+      ops.Detach();
+      server.reset();
+      gw::ctl::RegisterTelemetry(nullptr);
+      resolver.Shutdown();
+      dp.reset();
+      rte_eal_cleanup();
+      return rc;
+    }
     std::printf(
         "gatewayd: %zu port(s), %zu worker(s), %zu command(s) from %s, control socket %s; "
         "forwarding\n",
@@ -179,22 +256,34 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     dp->Launch();
+    ops.Ready();
     // The main lcore is the control thread: it serves the socket until a signal.
     const int tick_ms = static_cast<int>(FLAGS_slowpath_tick_ms);
     if (server) {
-      server->Run(g_stop, [&resolver] { resolver.Poll(); }, tick_ms);
+      server->Run(
+          g_stop,
+          [&resolver, &dp, &ops] {
+            resolver.Poll();
+            dp->RecoverStalledRx();
+            ops.Tick();
+          },
+          tick_ms);
       server.reset();
     } else {
       while (!g_stop.load()) {
         resolver.Poll();
+        dp->RecoverStalledRx();
+        ops.Tick();
         usleep(static_cast<useconds_t>(tick_ms) * 1000);
       }
     }
+    ops.Stopping();
     resolver.Poll();  // what the workers already handed over is answered or held
     dp->Stop();   // workers send what the control thread queued and flush on the way out
     resolver.Shutdown();  // what is still held is dropped (no_neighbour) and freed
 
     gw::ctl::RegisterTelemetry(nullptr);
+    ops.Detach();
     gw::ctl::StatsSnapshot snap = gw::ctl::TakeSnapshot(*dp);
     dp->ClosePorts();
     std::printf("gatewayd: stopped\n");

@@ -1,8 +1,10 @@
 // gwctl: the operator's CLI. One command per invocation, in gatewayd's command language, sent
-// over the control socket; or --batch=FILE, every line of a file over one connection, stopping at
-// the first failure.
+// over the control socket; or --batch=FILE, every line of a file over one connection: checked in
+// full first (a line that does not parse: nothing is sent), then applied in order, stopping at the
+// first that fails (the lines before it stay applied).
 //
 //   gwctl [--socket=PATH] [-j] COMMAND...      gwctl [--socket=PATH] --batch=FILE
+//   gwctl help [COMMAND]                        (gwctl_help.cc; the manual is gwctl(8))
 //
 // Exit: 0 ok; 1 the gateway refused the command (one line on stderr says why; nothing changed);
 // 2 usage or gatewayd not reachable.
@@ -28,10 +30,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "control/command.h"
+#include "control/gwctl_help.h"
+#include "control/request.h"
 
 DEFINE_string(socket, "", "gatewayd's control socket (default: $GATEWAYD_SOCKET, else /run/gatewayd.sock)");
 DEFINE_bool(j, false, "JSON output for show and stats");
-DEFINE_string(batch, "", "run every command of FILE, stop at the first that fails");
+DEFINE_string(batch, "",
+              "run every command of FILE: all parsed first (a syntax error: nothing applied), "
+              "then applied in order up to the first that fails");
 DEFINE_uint32(timeout_ms, 30000, "give up on a reply after this long");
 
 namespace {
@@ -144,8 +150,13 @@ int RunBatch(const std::string& path) {
   size_t no = 0;
   for (absl::string_view l : absl::StrSplit(text, '\n')) {
     ++no;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     if (gw::ctl::Tokenize(l).empty()) continue;
-    if (l.size() > 8000) Die(1, absl::StrCat(path, ":", no, ": line longer than 8000 bytes"));
+    // Every line is parsed before the first is sent: a line the daemon would not parse stops
+    // the batch with nothing applied. (How long a line may be is the daemon's --max_line.)
+    if (absl::Status s = gw::ctl::CheckRequestSyntax(l); !s.ok())
+      Die(1, absl::StrCat(path, ":", no, ": ", s.message(),
+                          " (nothing applied: every line is checked before the first is sent)"));
     lines.push_back({no, std::string(l)});
   }
   const int fd = Connect(SocketPath());
@@ -207,6 +218,12 @@ int main(int argc, char** argv) {
       "commands: link|addr|route|neigh [show], tunnel show [NAME], stats, config show,\n"
       "  config save [FILE], and every configuration command (tunnel add ..., route add ...)");
   const int first_word = std::min(SplitOptions(argc, argv), argc);
+  // (ops) --help is ours, not gflags' (which lists every flag of every library): gwctl(8).
+  for (int i = 1; i < first_word; ++i)
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-help") == 0) {
+      std::fputs(gw::ctl::UsageText().c_str(), stdout);
+      return 0;
+    }
   std::vector<std::string> words(argv + first_word, argv + argc);
   if (first_word < argc && std::strcmp(argv[first_word], "--") == 0) words.erase(words.begin());
   int n_opts = first_word;
@@ -220,5 +237,12 @@ int main(int argc, char** argv) {
     return RunBatch(FLAGS_batch);
   }
   if (words.empty()) Die(2, "no command (gwctl --help)");
+  if (words[0] == "help") {  // (ops) answered here, without the gateway
+    if (words.size() > 2) Die(2, absl::StrCat("unknown word \"", words[2], "\" after help COMMAND"));
+    const std::string text = gw::ctl::HelpText(words.size() == 2 ? words[1] : "");
+    if (text.empty()) Die(2, absl::StrCat("no command \"", words[1], "\" (gwctl help)"));
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
   return RunOne(words);
 }

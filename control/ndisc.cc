@@ -104,7 +104,7 @@ void Resolver::SolicitNd(uint16_t port, const IpAddr& target, const uint64_t* un
 
 // One Neighbour Solicitation or Advertisement: Ethernet, IPv6 (hop limit 255), the message with
 // `flags` in its first reserved byte, `target`, and our link-layer address as option `opt` (0:
-// none). False: no mbuf to build it in (counted by Alloc).
+// none). False if the pool had no mbuf for it (counted no_mbuf).
 bool Resolver::SendNd(uint16_t port, uint8_t type, uint8_t flags, const uint8_t* src,
                       const uint8_t* dst, uint64_t dst_mac, const uint8_t* target, uint8_t opt) {
   rte_mbuf* m = Alloc();

@@ -12,6 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "control/command.h"
 #include "control/json.h"
+#include "control/log.h"
+#include "control/metrics.h"
 #include "control/stats.h"
 
 namespace gw::ctl {
@@ -21,25 +23,53 @@ Reply Error(absl::string_view msg) { return Reply{false, std::string(msg)}; }
 
 bool IsShowWord(absl::string_view w) { return w == "show" || w == "list" || w == "ls" || w == "lst"; }
 
+// The request's words, its -j and leading "ip" taken off; an error for control characters and an
+// empty command.
+absl::StatusOr<std::vector<absl::string_view>> RequestWords(absl::string_view line, bool* json) {
+  for (char c : line)
+    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
+      return absl::InvalidArgumentError("request holds control characters");
+  std::vector<absl::string_view> t = Tokenize(line);
+  *json = false;
+  if (!t.empty() && (t[0] == "-j" || t[0] == "-json")) {
+    *json = true;
+    t.erase(t.begin());
+  }
+  if (!t.empty() && t[0] == "ip") t.erase(t.begin());
+  if (t.empty()) return absl::InvalidArgumentError("empty command");
+  return t;
+}
+
+// Reads: stats, config, and an object word alone or followed by a show word.
+bool IsRead(const std::vector<absl::string_view>& t) {
+  return t[0] == "stats" || t[0] == "config" || t.size() == 1 || IsShowWord(t[1]);
+}
+
 }  // namespace
 
 RequestHandler::RequestHandler(Gateway& gw, const dp::Dataplane* dp, std::string config_path)
     : gw_(gw), dp_(dp), config_path_(std::move(config_path)) {}
 
-Reply RequestHandler::Handle(absl::string_view line) {
-  for (char c : line)
-    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r'))
-      return Error("request holds control characters");
-  std::vector<absl::string_view> t = Tokenize(line);
-  bool json = false;
-  if (!t.empty() && (t[0] == "-j" || t[0] == "-json")) {
-    json = true;
-    t.erase(t.begin());
-  }
-  if (!t.empty() && t[0] == "ip") t.erase(t.begin());
-  if (t.empty()) return Error("empty command");
+absl::Status CheckRequestSyntax(absl::string_view line) {
+  bool json;
+  absl::StatusOr<std::vector<absl::string_view>> t = RequestWords(line, &json);
+  if (!t.ok()) return t.status();
+  if (IsRead(*t)) return absl::OkStatus();
+  return ParseCommand(*t).status();
+}
+
+Reply RequestHandler::Handle(absl::string_view line, bool batch) {
+  bool json;
+  absl::StatusOr<std::vector<absl::string_view>> words = RequestWords(line, &json);
+  if (!words.ok()) return Error(words.status().message());
+  std::vector<absl::string_view>& t = *words;
   const absl::string_view obj = t[0];
   if (obj == "stats") {
+    // (ops) Prometheus text exposition, the same as /metrics: node_exporter's textfile collector.
+    if (t.size() == 2 && t[1] == "--prometheus" && !json) {
+      if (dp_ == nullptr) return Error("no dataplane to read counters from");
+      return Reply{true, PrometheusText(TakeSnapshot(*dp_), *dp_, TunnelsOf(gw_))};
+    }
     if (t.size() > 1) return Error(absl::StrCat("unknown word \"", t[1], "\" after stats"));
     return Stats(json);
   }
@@ -59,7 +89,16 @@ Reply RequestHandler::Handle(absl::string_view line) {
   }
   absl::StatusOr<Command> cmd = ParseCommand(t);
   if (!cmd.ok()) return Error(cmd.status().message());
-  if (absl::Status s = gw_.Apply(*cmd); !s.ok()) return Error(s.message());
+  // (ops) One line per change; a batch's (100k lines, say) at debug, the server sums them up.
+  const char* source = batch ? "batch" : "socket";
+  if (absl::Status s = gw_.Apply(*cmd); !s.ok()) {
+    LogEvent(RTE_LOG_INFO, "command_refused",
+             {{"source", source}, {"command", line}, {"error", s.message()}});
+    return Error(s.message());
+  }
+  LogEvent(batch ? RTE_LOG_DEBUG : RTE_LOG_INFO, "command_applied",
+           {{"source", source}, {"command", line}});
+  if (on_applied_) on_applied_();
   return Reply{true, ""};
 }
 
@@ -169,6 +208,7 @@ Reply RequestHandler::Stats(bool json) {
         .Key("tx_packets").Uint(p.tx_packets)
         .Key("tx_bytes").Uint(p.tx_bytes)
         .Key("rx_missed").Uint(p.rx_missed)
+        .Key("rx_nombuf").Uint(p.rx_nombuf)
         .EndObject();
   j.EndArray().Key("tunnels").BeginArray();
   for (const Gateway::Tunnel* t : gw_.SortedTunnels()) {
@@ -245,7 +285,10 @@ Reply RequestHandler::ConfigSave(const std::vector<absl::string_view>& args) {
   const std::string path = args.empty() ? config_path_ : std::string(args[0]);
   if (path.empty())
     return Error("config save: gatewayd was started without --config; name a FILE");
-  if (absl::Status s = WriteFileAtomically(path, gw_.ConfigText()); !s.ok()) return Error(s.message());
+  const std::string text = gw_.ConfigText();
+  if (absl::Status s = WriteFileAtomically(path, text); !s.ok()) return Error(s.message());
+  LogEvent(RTE_LOG_INFO, "config_saved",  // (ops)
+           {{"file", path}, {"bytes", absl::StrCat(text.size())}});
   return Reply{true, absl::StrCat("saved to ", path, "\n")};
 }
 

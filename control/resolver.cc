@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "control/log.h"
+
 
 namespace gw::ctl {
 namespace {
@@ -102,7 +104,8 @@ void Resolver::Poll() {
 
 rte_mbuf* Resolver::Alloc() {
   rte_mbuf* m = rte_pktmbuf_alloc(dp_.pool());
-  if (m == nullptr) c_.CountDrop(dp::Drop::frag_failed);  // (out of mbufs)
+  // Not a drop: no packet is lost, a message the gateway meant to send is not sent.
+  if (m == nullptr) c_.Count(dp::Event::no_mbuf);
   return m;
 }
 
@@ -132,19 +135,24 @@ void Resolver::HandleHold(rte_mbuf* m) {
   a.family = meta.family;
   std::memcpy(a.b.data(), meta.addr, meta.family == 4 ? 4 : 16);
   const uint16_t port = meta.port;
-  auto [it, created] = entries_.try_emplace(Key{port, a});
-  Entry& e = it->second;
-  if (created) {
+  if (!entries_.contains(Key{port, a})) {
     // Resolved since the worker looked (a static entry, or an answer just handled)?
     const dp::NeighKey k = KeyOf(port, a);
     uint64_t mac;
     if (dp_.tables().neighbours.Lookup(&k, &mac)) {
-      entries_.erase(it);
-      c_.Count(dp::Event::neigh_released);
+      c_.Count(dp::Event::neigh_released);  // (in the books: released, as if held a moment)
       SendWithMac(m, port, mac, meta.ether_type);
       return;
     }
+    if (entries_.size() >= opts_.max_entries) {
+      // As many neighbours are known or being resolved as the table holds: no new one.
+      c_.CountDrop(dp::Drop::no_neighbour);
+      rte_pktmbuf_free(m);
+      return;
+    }
   }
+  auto [it, created] = entries_.try_emplace(Key{port, a});
+  Entry& e = it->second;
   if (e.state != State::kIncomplete) {  // answered between the worker's lookup and now
     e.held.push_back({m, meta.ether_type});
     AddHeld(1);
@@ -170,7 +178,7 @@ bool Resolver::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
   if (gw_.IsStaticNeighbour(port, a)) return false;
   auto it = entries_.find(Key{port, a});
   if (it == entries_.end()) {
-    if (!create) return false;
+    if (!create || entries_.size() >= opts_.max_entries) return false;
     it = entries_.try_emplace(Key{port, a}).first;
   }
   Entry& e = it->second;
@@ -186,6 +194,7 @@ bool Resolver::Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create) 
   e.probes = 0;
   e.deadline = Clock::now() + std::chrono::milliseconds(opts_.reachable_ms);
   c_.Count(dp::Event::neigh_learned);
+  LogNeighLearned(port, a, mac, changed);
   Release(port, e);
   return true;
 }
@@ -243,6 +252,7 @@ void Resolver::Timers(Clock::time_point now) {
           Solicit(port, a, nullptr);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, false);
           DropHeld(e);
           entries_.erase(cur);
         }
@@ -260,6 +270,7 @@ void Resolver::Timers(Clock::time_point now) {
           Solicit(port, a, &e.mac);
         } else {
           c_.Count(dp::Event::neigh_failed);
+          LogNeighFailed(port, a, e.probes, true);
           WriteTable(port, a, nullptr);
           entries_.erase(cur);
         }

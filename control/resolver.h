@@ -38,6 +38,9 @@ struct ResolverOptions {
   uint32_t retrans_ms = 1000;     // between solicitations (Linux retrans_time)
   uint32_t probes = 3;            // solicitations before giving up (Linux mcast/ucast_solicit)
   uint32_t reachable_ms = 30000;  // a learned entry is trusted this long, then re-probed
+  // Entries (learned, being resolved, being re-probed) at most: a flood toward many unresolved
+  // addresses of a connected prefix must not grow the control thread's memory without bound.
+  uint32_t max_entries = 65536;  // --neighbours
 };
 
 class Resolver {
@@ -100,7 +103,7 @@ class Resolver {
   // Ethernet in front of `m` (data at its L3 header), from `port`'s MAC to `mac`, and Send.
   void SendWithMac(rte_mbuf* m, uint16_t port, uint64_t mac, uint16_t ether_type);
   void Send(rte_mbuf* m, uint16_t port);
-  rte_mbuf* Alloc();
+  rte_mbuf* Alloc();  // null when the pool is empty (counted no_mbuf)
   // A MAC address read from a frame, packed as the neighbour table stores it (dp::PackMac).
   static uint64_t MacAt(const void* p) {
     uint64_t v = 0;

@@ -2,15 +2,18 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "control/log.h"
 
 namespace gw::ctl {
 namespace {
@@ -32,16 +35,40 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Listen(const Serve
     return absl::InvalidArgumentError(absl::StrCat("bad --socket path \"", opts.path, "\""));
   std::memcpy(addr.sun_path, opts.path.c_str(), opts.path.size() + 1);
 
-  // A live daemon on this path keeps it; a stale socket file from a dead one is replaced.
-  const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (probe >= 0) {
-    const bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    close(probe);
-    if (live)
-      return absl::AlreadyExistsError(
-          absl::StrCat("control socket ", opts.path, " is served by a running gatewayd"));
+  // Every client is a file descriptor: a limit below max_clients would turn the (max_clients+1)th
+  // connection into a busy loop of failed accepts. Raise the soft limit if the hard one allows.
+  constexpr uint64_t kOtherFds = 64;  // the EAL's, the ports', telemetry, the config file
+  if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const uint64_t need = uint64_t{opts.max_clients} + kOtherFds;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+      rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need : std::min<uint64_t>(need, rl.rlim_max);
+      setrlimit(RLIMIT_NOFILE, &rl);
+      getrlimit(RLIMIT_NOFILE, &rl);
+      if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--max_clients=", opts.max_clients, " needs ", need, " open files, the limit is ",
+            rl.rlim_cur, " (raise ulimit -n or lower --max_clients)"));
+    }
   }
-  unlink(opts.path.c_str());
+
+  // Only a socket is ever replaced: a live daemon on this path keeps it, a stale socket file from
+  // a dead one is removed, anything else (a file, a directory, a symlink) is refused untouched.
+  struct stat st{};
+  if (lstat(opts.path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      return absl::AlreadyExistsError(
+          absl::StrCat("control socket path ", opts.path,
+                       " exists and is not a socket (remove it or choose another --socket)"));
+    const int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe >= 0) {
+      const bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+      close(probe);
+      if (live)
+        return absl::AlreadyExistsError(
+            absl::StrCat("control socket ", opts.path, " is served by a running gatewayd"));
+    }
+    unlink(opts.path.c_str());
+  }
 
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("cannot create socket for", opts.path);
@@ -54,8 +81,11 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Listen(const Serve
     close(fd);
     return s;
   }
-  if (chmod(opts.path.c_str(), 0660) != 0 || listen(fd, 128) != 0) {
-    absl::Status s = Errno("cannot listen on", opts.path);
+  if (chmod(opts.path.c_str(), 0660) != 0 ||
+      (opts.group >= 0 &&
+       chown(opts.path.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(opts.group)) != 0) ||
+      listen(fd, 128) != 0) {
+    absl::Status s = Errno("cannot set up", opts.path);
     close(fd);
     unlink(opts.path.c_str());
     return s;
@@ -86,7 +116,10 @@ void ControlServer::PollOnce(int timeout_ms) {
   for (const auto& c : clients_) backlog |= Drain(*c);
   std::vector<pollfd> fds;
   fds.reserve(clients_.size() + 1);
-  fds.push_back({listen_fd_, POLLIN, 0});
+  // Out of file descriptors: leave the pending connections in the backlog for a while rather
+  // than spin on a listening socket that stays readable.
+  const bool paused = std::chrono::steady_clock::now() < accept_paused_until_;
+  fds.push_back({listen_fd_, static_cast<short>(paused ? 0 : POLLIN), 0});
   for (const auto& c : clients_) {
     const size_t unsent = c->out.size() - c->out_off;
     short ev = (c->closing || unsent > kMaxUnsent || c->in.size() > opts_.max_request) ? 0 : POLLIN;
@@ -121,6 +154,9 @@ void ControlServer::PollOnce(int timeout_ms) {
   for (size_t i = 0; i < clients_.size();) {
     Client& c = *clients_[i];
     if (c.closing && c.out_off >= c.out.size() && c.in.find('\n') == std::string::npos) {
+      if (c.batch)  // (ops) a batch's changes in one line (each one is at debug)
+        LogEvent(RTE_LOG_INFO, "batch_done",
+                 {{"succeeded", absl::StrCat(c.succeeded)}, {"failed", c.failed ? "yes" : "no"}});
       close(c.fd);
       clients_.erase(clients_.begin() + static_cast<long>(i));
     } else {
@@ -132,7 +168,11 @@ void ControlServer::PollOnce(int timeout_ms) {
 void ControlServer::Accept() {
   for (;;) {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        accept_paused_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+      return;
+    }
     auto c = std::make_unique<Client>();
     c->fd = fd;
     c->last = std::chrono::steady_clock::now();
@@ -217,8 +257,9 @@ void ControlServer::Serve(Client& c, std::string_view line) {
     Frame(c, false, "skipped: an earlier command of this batch failed");
     return;
   }
-  Reply r = handler_.Handle(absl::string_view(line.data(), line.size()));
+  Reply r = handler_.Handle(absl::string_view(line.data(), line.size()), c.batch);
   if (!r.ok) c.failed = true;
+  if (r.ok && c.batch) ++c.succeeded;
   Frame(c, r.ok, r.body);
 }
 

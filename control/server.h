@@ -8,8 +8,12 @@
 // get "error" replies that say they were skipped.
 //
 // Nothing a client does reaches the workers except through Gateway::Apply: garbage, over-long
-// lines (cut off at --max_request bytes), silent or vanished clients, and floods of connections
+// lines (cut off at --max_line bytes), silent or vanished clients, and floods of connections
 // (beyond max_clients they are told so and closed) are handled here.
+//
+// Trust model: whoever can connect can reconfigure the gateway. The socket is created mode 0660,
+// owned by the daemon's user and by `group` when one is given (--socket_group); a path that
+// exists and is not a socket is never replaced.
 #pragma once
 
 #include <atomic>
@@ -28,8 +32,9 @@ namespace gw::ctl {
 struct ServerOptions {
   std::string path;
   uint32_t max_clients = 256;
-  size_t max_request = 8192;
+  size_t max_request = 8192;  // bytes in one request line (--max_line)
   int idle_timeout_ms = 10000;
+  int64_t group = -1;  // gid the socket file is given (--socket_group); -1: the daemon's
 };
 
 class ControlServer {
@@ -58,6 +63,7 @@ class ControlServer {
     bool batch = false;
     bool failed = false;
     bool too_long = false;  // a line beyond max_request arrived: answer, then close
+    uint64_t succeeded = 0;  // (ops) requests of this batch answered ok, for its log line
   };
 
   ControlServer(const ServerOptions& opts, RequestHandler& handler, int fd);
@@ -74,6 +80,7 @@ class ControlServer {
   ServerOptions opts_;
   RequestHandler& handler_;
   int listen_fd_;
+  std::chrono::steady_clock::time_point accept_paused_until_{};  // after EMFILE
   std::vector<std::unique_ptr<Client>> clients_;
 };
 

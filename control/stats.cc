@@ -74,6 +74,7 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
       ps.tx_packets = st.opackets;
       ps.tx_bytes = st.obytes;
       ps.rx_missed = st.imissed;
+      ps.rx_nombuf = st.rx_nombuf;
       ps.rx_errors = st.ierrors;
       ps.tx_errors = st.oerrors;
     }
@@ -114,6 +115,7 @@ int TelemetryStats(const char*, const char*, rte_tel_data* d) {
     rte_tel_data_add_dict_u64(pd, "tx_packets", p.tx_packets);
     rte_tel_data_add_dict_u64(pd, "tx_bytes", p.tx_bytes);
     rte_tel_data_add_dict_u64(pd, "rx_missed", p.rx_missed);
+    rte_tel_data_add_dict_u64(pd, "rx_nombuf", p.rx_nombuf);
     rte_tel_data_add_dict_container(ports, p.name.c_str(), pd, 0);
   }
   rte_tel_data_add_dict_container(d, "ports", ports, 0);
@@ -192,11 +194,11 @@ void RegisterTelemetry(const dp::Dataplane* d) {
 }
 
 std::string ReportText(const StatsSnapshot& s, const dp::Dataplane&, const Gateway& gw) {
-  std::string out = absl::StrFormat("%-8s %14s %16s %14s %16s %10s\n", "port", "rx_packets",
-                                    "rx_bytes", "tx_packets", "tx_bytes", "rx_missed");
+  std::string out = absl::StrFormat("%-8s %14s %16s %14s %16s %10s %10s\n", "port", "rx_packets",
+                                    "rx_bytes", "tx_packets", "tx_bytes", "rx_missed", "rx_nombuf");
   for (const PortStats& p : s.ports)
-    absl::StrAppendFormat(&out, "%-8s %14u %16u %14u %16u %10u\n", p.name, p.rx_packets,
-                          p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed);
+    absl::StrAppendFormat(&out, "%-8s %14u %16u %14u %16u %10u %10u\n", p.name, p.rx_packets,
+                          p.rx_bytes, p.tx_packets, p.tx_bytes, p.rx_missed, p.rx_nombuf);
   absl::StrAppendFormat(&out, "processed %u packets\n", s.processed);
   bool any = false;
   for (size_t i = 0; i < dp::kDropCount; ++i) {

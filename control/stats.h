@@ -20,6 +20,9 @@ struct PortStats {
   std::string name;
   uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
   uint64_t rx_missed = 0, rx_errors = 0, tx_errors = 0;
+  // Frames the driver received but could not hand over: no mbuf to refill its ring (the pool was
+  // empty). A NIC counts what it could not store in imissed (rx_missed) instead.
+  uint64_t rx_nombuf = 0;
 };
 struct LcoreStats {
   unsigned lcore = 0;

@@ -39,6 +39,7 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(neigh_held, "packets held while their next hop was resolved")                       \
   X(neigh_released, "held packets sent once the next hop answered")                     \
   X(neigh_failed, "resolutions that got no answer")                                     \
+  X(no_mbuf, "ARP/ND messages the control thread could not build: the mbuf pool was empty")  \
   /* The books (dataplane/books.h): where each packet went, besides the drop reasons. */ \
   X(walk_dropped, "received packets whose walk ended in a drop (the worker freed them)") \
   X(walk_handed_off, "received packets whose walk handed the mbuf on (punted, fragmented, reassembling)") \
@@ -72,6 +73,9 @@ struct alignas(64) LcoreCounters {
   uint64_t processed = 0;    // packets received and walked: each one ends in the books (books.h)
   uint64_t busy_cycles = 0;  // TSC cycles spent in loops that received something
   uint64_t busy_packets = 0;
+  // Poll loops run, one relaxed increment per loop: the worker's heartbeat, which the systemd
+  // watchdog (control/systemd_notify.cc) checks has moved before each WATCHDOG=1.
+  uint64_t loops = 0;
   std::array<uint64_t, kDropCount> drops{};
   std::array<uint64_t, kEventCount> events{};
   // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine, tunnel/datapath.)

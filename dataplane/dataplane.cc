@@ -1,5 +1,7 @@
 #include "dataplane/dataplane.h"
 
+#include <signal.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -156,6 +158,50 @@ absl::Status Dataplane::SetPortMtu(uint16_t port, uint16_t mtu) {
         absl::StrCat("port", port, " refuses mtu ", mtu, ": ", rte_strerror(-rc)));
   tables_->ports[port].mtu.store(mtu, std::memory_order_relaxed);
   return absl::OkStatus();
+}
+
+// net_tap (DPDK 22.11) reads its kernel queue only after a signal said there is something new: it
+// sets the queue's fd to raise a real-time signal (the first free one from SIGRTMIN: "Using
+// rt-signal N") whose handler bumps a counter that its RX burst compares with what it last saw. A
+// read that could not hand a frame over — no mbuf to refill its ring, the pool is empty
+// (rx_nombuf) — counts as "seen". If the kernel queue is full by then (1000 frames), the kernel
+// drops every later frame without a signal, and the port never receives again, even once the pool
+// has refilled (docs/reliability.md: seen for 240 s). Raising that signal here after rx_nombuf
+// moved makes the driver read again; while the pool is still empty that read fails and moves
+// rx_nombuf again, so the kick repeats until a read succeeds.
+namespace {
+
+// The real-time signal net_tap chose: the only one of SIGRTMIN..SIGRTMAX with a handler in this
+// process (gatewayd installs none; glibc's own are below SIGRTMIN). 0 if there is none.
+int TapRxSignal() {
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) {
+    struct sigaction sa{};
+    if (sigaction(sig, nullptr, &sa) != 0) continue;
+    if ((sa.sa_flags & SA_SIGINFO) != 0 ? sa.sa_sigaction != nullptr
+                                        : sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+      return sig;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void Dataplane::RecoverStalledRx() {
+  const uint64_t now = rte_get_tsc_cycles();
+  if (now < next_rx_check_) return;
+  next_rx_check_ = now + rte_get_tsc_hz() / 10;
+  rx_nombuf_seen_.resize(ports_.size(), 0);
+  bool kick = false;
+  for (size_t i = 0; i < ports_.size(); ++i) {
+    if (ports_[i].driver != "net_tap") continue;
+    rte_eth_stats st{};
+    if (rte_eth_stats_get(ports_[i].id, &st) != 0 || st.rx_nombuf == rx_nombuf_seen_[i]) continue;
+    rx_nombuf_seen_[i] = st.rx_nombuf;
+    kick = true;
+  }
+  if (!kick) return;
+  if (tap_signal_ < 0) tap_signal_ = TapRxSignal();
+  if (tap_signal_ > 0) raise(tap_signal_);
 }
 
 void Dataplane::Launch() {

@@ -57,6 +57,11 @@ class Dataplane {
   // where it supports it.
   absl::Status SetPortMtu(uint16_t port, uint16_t mtu);
 
+  // Control thread, between socket rounds: restarts RX queues that a driver stopped polling after
+  // running out of mbufs (net_tap, below). Cheap: at most every 100 ms, no system call unless a
+  // queue needs it.
+  void RecoverStalledRx();
+
   void Launch();         // starts the workers on their lcores
   void Stop();           // asks them to stop, waits, they flush on the way out
   void ClosePorts();     // stops and closes every port (net_pcap writes its tx_pcap here)
@@ -75,6 +80,9 @@ class Dataplane {
   std::atomic<bool> quit_{false};
   bool launched_ = false;
   bool ports_open_ = false;
+  uint64_t next_rx_check_ = 0;            // TSC
+  std::vector<uint64_t> rx_nombuf_seen_;  // by index in ports_
+  int tap_signal_ = -1;                   // net_tap's RX signal; -1: not looked for yet
 };
 
 }  // namespace gw::dp

@@ -8,6 +8,7 @@
 //                                    true gets the packet. Protocols nobody serves get the core's
 //                                    answers there (port / protocol unreachable).
 //   BurstStages                      the burst stage's hooks (burst.h), each feature's in turn.
+//   FastStages                       the vector walk's fast stages (vector.h), each feature's.
 //   Next-hop kind kTunnel            OutputTunnel4/6 and TunnelSource4/6 (walk.h), defined by
 //                                    tunnel/datapath/encap.h.
 #pragma once
@@ -20,6 +21,7 @@
 #include "dataplane/walk.h"
 #include "tunnel/datapath/decap.h"
 #include "tunnel/datapath/encap.h"
+#include "tunnel/datapath/fast.h"
 #include "tunnel/datapath/stage.h"
 
 namespace gw::dp {
@@ -56,8 +58,33 @@ struct StageHooks {
   [[gnu::always_inline]] static void End(Ctx& ctx) noexcept { (F::End(ctx), ...); }
 };
 
+// The vector walk's fast stages (vector.h, fast_path.h), each feature's in turn:
+//   OwnsRoute(v) / Route4(ctx, m, ip, v)        a route value the feature resolves (a tunnel);
+//   ServesLocal4(proto) / Local4(ctx, m, ip, h)  an IPv4 protocol to a local address;
+// each taking the packet whole (its egress port) or leaving it untouched (kSlow).
+template <class... F>
+struct FastHooks {
+  [[gnu::always_inline]] static bool OwnsRoute(uint32_t v) noexcept {
+    return (F::OwnsRoute(v) || ...);
+  }
+  [[gnu::always_inline]] static uint16_t Route4(Ctx& ctx, rte_mbuf* m, rte_ipv4_hdr* ip,
+                                                uint32_t v) noexcept {
+    uint16_t out = kSlow;
+    ((F::OwnsRoute(v) ? (out = F::Route4(ctx, m, ip, v), true) : false) || ...);
+    return out;
+  }
+  [[gnu::always_inline]] static uint16_t Local4(Ctx& ctx, rte_mbuf* m, rte_ipv4_hdr* ip,
+                                                const RouteHint& h) noexcept {
+    uint16_t out = kSlow;
+    ((F::ServesLocal4(ip->next_proto_id) ? (out = F::Local4(ctx, m, ip, h), true) : false) ||
+     ...);
+    return out;
+  }
+};
+
 using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4>;
 using Local6Handlers = LocalHandlers<IcmpInput6>;
 using BurstStages = StageHooks<TunnelStage>;
+using FastStages = FastHooks<TunnelFastPath>;
 
 }  // namespace gw::dp

@@ -123,6 +123,8 @@ inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decappe
 // IPv6 addressed to one of the gateway's addresses (no extension headers are followed).
 inline uint16_t Local6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept {
   const uint8_t proto = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*)->proto;
+  if (proto == IPPROTO_FRAGMENT) [[unlikely]]
+    return Reassemble6(ctx, m, l2_broadcast, decapped);
   uint16_t out;
   if (Local6Handlers::Dispatch(proto, ctx, m, LocalIn{l2_broadcast, decapped}, &out)) return out;
   if (proto == IPPROTO_UDP)

@@ -236,7 +236,8 @@ struct IcmpInput4 {
 struct IcmpInput6 {
   static constexpr bool Serves(uint8_t proto) noexcept { return proto == IPPROTO_ICMPV6; }
   static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn) noexcept {
-    if (m->pkt_len < sizeof(rte_ipv6_hdr) + 8 || m->data_len != m->pkt_len ||
+    // (A reassembled request is a chain whose first segment holds both headers: Reassemble6.)
+    if (m->pkt_len < sizeof(rte_ipv6_hdr) + 8 || m->data_len < sizeof(rte_ipv6_hdr) + 8 ||
         Icmp6Checksum(m) != 0)
       return Dropped(ctx, Drop::bad_icmp);
     const uint8_t type = *rte_pktmbuf_mtod_offset(m, const uint8_t*, sizeof(rte_ipv6_hdr));

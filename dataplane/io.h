@@ -97,6 +97,7 @@ struct WorkerIo {
   // per iteration, not per fragment; tests and fuzz targets drive it).
   uint64_t now = 0;
   TokenBucket icmp;
+  uint32_t frag6_id = 0;  // next IPv6 fragment identification (Fragment6); the worker's own range
   // Tests: frames the slow paths send go here instead of a TX buffer.
   rte_mbuf** capture = nullptr;
   uint16_t* captured = nullptr;

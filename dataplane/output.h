@@ -96,16 +96,35 @@ inline uint16_t OutputIpv4(Ctx& ctx, rte_mbuf* m, const NextHop& nh,
   return FinishIpv4(ctx, m, port, nh.port, next);
 }
 
+// IPv6 larger than the port's MTU: a forwarded packet gets "packet too big" (RFC 8201: routers do
+// not fragment); one the gateway originates is fragmented by its source (Fragment6).
+[[gnu::cold]] inline uint16_t TooBig6(Ctx& ctx, rte_mbuf* m, const PortState& port,
+                                      const NextHop& nh, uint16_t mtu, Hop hop) noexcept {
+  if (hop == Hop::kForward) {
+    ctx.c->CountDrop(Drop::mtu_exceeded);
+    return IcmpError6(ctx, m, 2, 0, mtu);
+  }
+  rte_mbuf* frags[kMaxFragments];
+  const uint16_t n = Fragment6(ctx, m, mtu, frags);
+  if (n == 0) return kDropped;
+  uint8_t next[16];  // (from m's header: m goes before the fragments are finished)
+  const auto* ip = rte_pktmbuf_mtod(m, const rte_ipv6_hdr*);
+  std::memcpy(next, nh.gw_family == 6 ? nh.gw6.data() : ip->dst_addr, sizeof(next));
+  rte_pktmbuf_free(m);
+  uint16_t outs[kMaxFragments];
+  for (uint16_t i = 0; i < n; ++i) outs[i] = FinishIpv6(ctx, frags[i], port, nh.port, next);
+  SendAll(ctx, frags, outs, n);
+  return kConsumed;
+}
+
 inline uint16_t OutputIpv6(Ctx& ctx, rte_mbuf* m, const NextHop& nh,
                            Hop hop = Hop::kForward) noexcept {
   const PortState& port = ctx.t->ports[nh.port];
   if (!port.up.load(std::memory_order_relaxed)) [[unlikely]]
     return Dropped(ctx, Drop::link_down);
   const uint16_t mtu = port.mtu.load(std::memory_order_relaxed);
-  if (m->pkt_len > mtu) [[unlikely]] {
-    ctx.c->CountDrop(Drop::mtu_exceeded);
-    return hop == Hop::kForward ? IcmpError6(ctx, m, 2, 0, mtu) : kDropped;
-  }
+  if (m->pkt_len > mtu) [[unlikely]]
+    return TooBig6(ctx, m, port, nh, mtu, hop);
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
   if (hop == Hop::kForward) --ip->hop_limits;
   const uint8_t* next = nh.gw_family == 6 ? nh.gw6.data() : ip->dst_addr;

@@ -25,6 +25,7 @@ struct LocalIn {
 inline uint16_t RouteIpv4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
 inline uint16_t RouteIpv6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
 inline uint16_t Local4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
+inline uint16_t Local6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast, bool decapped) noexcept;
 // icmp.h: answer `m` with an ICMP / ICMPv6 error built in its place (`mtu`: the "next-hop MTU"
 // of fragmentation needed / packet too big).
 inline uint16_t IcmpError4(Ctx& ctx, rte_mbuf* m, uint8_t type, uint8_t code,

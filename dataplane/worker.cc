@@ -3,13 +3,10 @@
 #include <algorithm>
 #include <string>
 
-#include "dataplane/burst.h"
-#include "dataplane/forward.h"
+#include "dataplane/vector.h"
 
 namespace gw::dp {
 namespace {
-
-constexpr int kPrefetchAhead = 3;
 
 // TX buffer overflow: the queue is full. Count and free what did not go. (In the books, these
 // were sent, then refused: tx_full is not one of the walk's drops.)
@@ -68,6 +65,7 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
   io_.indirect = shared.indirect;
   io_.death_row = death_row_;
   io_.icmp.Init(opts.icmp_rate, opts.icmp_burst);
+  io_.frag6_id = uint32_t{index} << 24;  // (workers number their fragments apart)
 }
 
 Worker::~Worker() {
@@ -110,6 +108,18 @@ void Worker::Housekeeping(uint64_t now) {
     FreeDeathRow(counters_, death_row_);
     BooksClose(counters_);
   }
+  if (test_only_stall_at_ != 0 && now >= test_only_stall_at_) [[unlikely]]
+    StallForTest();
+}
+
+// TEST ONLY: a stuck worker, as the watchdog test needs one. No heartbeat until quit; offline for
+// RCU meanwhile so that the control thread stays free to answer and to stop.
+void Worker::StallForTest() {
+  test_only_stall_at_ = 0;
+  rte_rcu_qsbr* qsbr = t_.rcu.qsbr();
+  rte_rcu_qsbr_thread_offline(qsbr, index_);
+  while (!quit_.load(std::memory_order_relaxed)) rte_delay_us_sleep(1000);
+  rte_rcu_qsbr_thread_online(qsbr, index_);
 }
 
 void Worker::FlushAll() {
@@ -123,6 +133,8 @@ int Worker::Run() {
   const uint16_t burst = std::min(opts_.burst, kMaxBurst);
   rte_mbuf* pkts[kMaxBurst];
   BurstHints hints;
+  if (opts_.test_only_stall_after_ms != 0 && index_ == 0)  // TEST ONLY (Housekeeping)
+    test_only_stall_at_ = rte_rdtsc() + rte_get_tsc_hz() / 1000 * opts_.test_only_stall_after_ms;
   // The worker's context; the table snapshots and cache generations in it are taken anew after
   // every receive (below), so each burst routes with the tables as they were when it was
   // received, and whatever it looked at stays valid until the quiescent state ending the loop.
@@ -153,20 +165,16 @@ int Worker::Run() {
         BooksClose(counters_);
         continue;
       }
-      StageBurst(ctx, pkts, n, &hints, prefetch_);
-      for (int i = 0; i < kPrefetchAhead && i < n; ++i)
-        rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-      for (uint16_t i = 0; i < n; ++i) {
-        if (i + kPrefetchAhead < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchAhead], void*));
-        rte_mbuf* m = pkts[i];
-        ctx.hint = &hints.route[i];
-        const uint16_t out = Process(ctx, m, in_port);
-        if (out >= kConsumed) [[unlikely]] {
-          EndWalk(ctx, m, out);
-        } else {
-          rte_eth_tx_buffer(out, index_, txb_[out], m);
-        }
-      }
+      // Every packet of the burst comes back once through `out`, whether a fast stage took it or
+      // the scalar walk: the books see both alike (EndWalk, forward.h).
+      ProcessBurst(ctx, pkts, n, in_port, &hints, prefetch_, opts_.fast_path,
+                   [this, &ctx](uint16_t, rte_mbuf* m, uint16_t out) {
+                     if (out >= kConsumed) [[unlikely]] {
+                       EndWalk(ctx, m, out);
+                     } else {
+                       rte_eth_tx_buffer(out, index_, txb_[out], m);
+                     }
+                   });
       Bump(counters_.processed, n);
       BooksClose(counters_);
     }
@@ -176,6 +184,7 @@ int Worker::Run() {
       Housekeeping(start);
     FlushAll();
     rte_rcu_qsbr_quiescent(qsbr, index_);
+    Bump(counters_.loops);  // the heartbeat
     if (got != 0) {
       Bump(counters_.busy_cycles, rte_rdtsc() - start);
       Bump(counters_.busy_packets, got);

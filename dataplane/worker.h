@@ -1,5 +1,6 @@
-// The worker lcore's poll loop: rx burst → Process each packet (forward.h) → per-port TX buffer
-// → flush → report a quiescent state. Run to completion, nothing shared written.
+// The worker lcore's poll loop: rx burst → ProcessBurst (vector.h: the burst stage, the fast
+// stages, the scalar walk of forward.h for the rest) → per-port TX buffer → flush → report a
+// quiescent state. Run to completion, nothing shared written.
 #pragma once
 
 #include <atomic>
@@ -29,11 +30,15 @@ inline constexpr uint32_t kBurstPrefetchAutoAbove = 65536;
 struct WorkerOptions {
   uint16_t burst = 32;
   BurstPrefetch burst_prefetch = BurstPrefetch::kAuto;
+  bool fast_path = true;       // the vector walk's fast stages (vector.h); off: every packet scalar
   uint32_t idle_sleep_us = 0;  // 0: poll without pause
   uint32_t icmp_rate = 1000;   // ICMP errors per second per worker (0: none)
   uint32_t icmp_burst = 50;
   uint32_t frag_timeout_ms = 2000;  // reassembly gives up on a datagram after this
   uint32_t frag_entries = 4096;     // datagrams being reassembled at once, per worker
+  // TEST ONLY (--test_only_stall_worker_ms): worker 0 stops looping this long after it starts,
+  // until told to quit, so that the watchdog test sees a stuck worker. 0: never.
+  uint32_t test_only_stall_after_ms = 0;
 };
 
 // What the dataplane shares with every worker's slow paths.
@@ -69,6 +74,7 @@ class Worker {
   void FlushAll();
   void DrainInbox();
   void Housekeeping(uint64_t now);
+  void StallForTest();
 
   const Tables& t_;
   const unsigned lcore_;
@@ -85,6 +91,7 @@ class Worker {
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;
   uint64_t next_expire_ = 0;
+  uint64_t test_only_stall_at_ = 0;  // TSC; 0: never (WorkerOptions::test_only_stall_after_ms)
   bool prefetch_ = false;  // the burst stage prefetches (opts_.burst_prefetch, resolved)
   bool ok_ = true;
 };

@@ -6,11 +6,15 @@ set -euo pipefail
 PKGS=(
   build-essential g++ meson ninja-build pkg-config
   libdpdk-dev dpdk dpdk-dev   # DPDK 22.11: libraries, PMDs (net_pcap, net_tap, net_ring, net_null); dpdk-testpmd
+  dpdk-doc                    # DPDK's examples as source: l3fwd, the perf rig's reference router
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
   clang-14 libfuzzer-14-dev   # the fuzz targets (scripts/build.sh --fuzz, docs/reliability.md)
   tcpdump tshark iproute2 iputils-ping libpcap-dev
+  # Operations (docs/operations.md): sd_notify and the watchdog, the /metrics HTTP server, a
+  # Prometheus text parser for the tests, man pages, curl for the scrape test.
+  libsystemd-dev libcpp-httplib-dev python3-prometheus-client scdoc curl
 )
 
 missing=()

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # How far below testpmd 5tswap the rig puts any encap or decap: gatewayd builds whose walk is
 # replaced by the least work that still sends a well-formed frame, measured against the real
-# build and testpmd 5tswap in one interleaved run (perf-ab.sh --testpmd).
+# build and the anchors (testpmd 5tswap and io, DPDK's l3fwd-lpm) in one interleaved run
+# (perf-ab.sh --testpmd --io --l3fwd).
 #
-#   scripts/perf-floor.sh [--runs N] [--workload NAME]...    (default: encap-64-t1 decap-64-t1)
+#   scripts/perf-floor.sh [--runs N] [--workload NAME]... [--both-orders] [--no-l3fwd]
+#                                                  (default: encap-64-t1 decap-64-t1)
 #
 # For an encap-* workload the variants are (scripts/perf/floor.patch, built from HEAD in a
 # scratch worktree):
@@ -15,14 +17,18 @@
 # only be slower. docs/performance.md 3.0c has the figures and what they mean.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 runs=3
 workloads=()
+anchors=(--testpmd --io --l3fwd)
+order=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --workload) workloads+=("$2"); shift 2 ;;
+    --both-orders) order=(--both-orders); shift ;;
+    --no-l3fwd) anchors=(--testpmd --io); shift ;;
     *) echo "perf-floor.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +67,8 @@ for w in "${workloads[@]}"; do
     build "floor$kind-checks" "-DGW_FLOOR=$kind -DGW_FLOOR_STAGE -DGW_FLOOR_CHECK"
   fi
   echo "== $w: A real, B floor, C floor+stage, D floor+stage+checks" >&2
-  "$root/scripts/perf-ab.sh" --testpmd --runs "$runs" --workload "$w" "$root/build/gatewayd" \
+  "$root/scripts/perf-ab.sh" "${anchors[@]}" ${order[@]+"${order[@]}"} --runs "$runs" \
+    --workload "$w" "$root/build/gatewayd" \
     "$scratch/floor$kind/gatewayd" "$scratch/floor$kind-stage/gatewayd" \
     "$scratch/floor$kind-checks/gatewayd"
 done

@@ -7,8 +7,10 @@ scripts/install-deps.sh
 scripts/build.sh
 scripts/build.sh --asan
 scripts/build.sh --fuzz
-# Every suite on the plain build: unit tests, pcap-in/pcap-out cases, gwctl, the live-update stress
-# test, the two-gateway end-to-end test in network namespaces, the demos.
+# Every suite on the plain build: unit tests, pcap-in/pcap-out cases, gwctl, fault injection and the
+# doors (robust), the live-update stress test, the two-gateway end-to-end test in network
+# namespaces, the demos, the operations tests (ops: systemd notify, dpdk-dumpcap, metrics, logs,
+# man pages, completion, meson install).
 meson test -C build --print-errorlogs --num-processes 2
 # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

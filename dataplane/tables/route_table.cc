@@ -85,7 +85,9 @@ absl::Status LeftRightLpm<B>::Apply(std::span<const Op> ops) {
   const uint32_t idle = active_.load(std::memory_order_relaxed) ^ 1;
   size_t failed_at = 0;
   if (int rc = ApplyTo(copies_[idle], ops, &failed_at); rc < 0) {
-    if (rc == -ENOSPC)
+    // -ENOSPC: no tbl8 group left; -ENOMEM: the RIB's rule pool (--routes) is empty: the only
+    // allocation an add makes.
+    if (rc == -ENOSPC || rc == -ENOMEM)
       return absl::ResourceExhaustedError(
           "route table full (raise --routes/--routes6 or the tbl8 flags)");
     return absl::InternalError(absl::StrCat("route table update failed: ", rte_strerror(-rc)));

@@ -5,8 +5,9 @@ gatewayd config that routes every one of them out of the sink port.
   gen_workload.py list [--quick]          workload names, one a line, with a description
   gen_workload.py info NAME               JSON: tunnels, EAL memory, gatewayd flags, ...
   gen_workload.py pcap NAME OUT.pcap      the packets (65536, so the pattern repeats)
+  gen_workload.py pcap-l3fwd NAME OUT.pcap  the packets l3fwd-lpm is measured on beside NAME
   gen_workload.py config TUNNELS OUT.conf the config for 1, 1024 or 1048576 tunnels
-  gen_workload.py check NAME              builds the pcap in memory and decodes a sample with scapy
+  gen_workload.py check NAME              decodes a sample of its pcap and of l3fwd's with scapy
 
 Topology (the same for every workload; port0 is the source, port1 the sink):
 
@@ -24,6 +25,10 @@ Packets:
   decap  tunnel -> LAN: IPv4(remote_i -> 10.65.0.1, proto 4) / IPv4/UDP(172.16.0.0 + i -> 192.168.x.y)
   mixed  encap and decap alternating, half each
   route  plain routing: IPv4/UDP to 192.168.x.y (no tunnel)
+  l3fwd  (for DPDK's l3fwd-lpm beside any workload) the route workload's packets, same sizes,
+         sources, ports and destination sequence, with every destination moved into
+         198.18.1.0/24: l3fwd's default LPM table sends 198.18.N.0/24 to port N, so all leave by
+         port1, the sink
 Sizes: 64-byte frames, or IMIX 7:4:1 of 64/576/1500-byte frames (an encap frame is at most 1494
 bytes: its inner IPv4 packet, 1480 bytes, fills the default tunnel MTU).
 Destinations: the tunnels' /32s, min(tunnels, 65536) of them (a seeded random sample of the 1M);
@@ -43,6 +48,7 @@ LAN_GW = "10.99.0.3"
 REMOTE_BASE = 0x64400100  # 100.64.1.0
 ROUTE_BASE = 0xAC100000  # 172.16.0.0
 LAN_BASE = 0xC0A80000  # 192.168.0.0
+L3FWD_NET = 0xC6120100  # 198.18.1.0/24: l3fwd's default route to port 1
 SRC_BASE = 0x0A010000  # 10.1.0.0
 IMIX = [64] * 7 + [576] * 4 + [1500]
 DESTS = 65536
@@ -125,9 +131,15 @@ def route_frame(size, dest, k):
                         1024 + (k & 0x3FFF)))
 
 
+def l3fwd_frame(size, dest, k):
+    """route_frame with the destination in 198.18.1.1-254 (no network or broadcast address)."""
+    return frame(udp_ip(SRC_BASE + (k & 0xFFFF), L3FWD_NET + 1 + dest % 254, size - 14,
+                        k & 0xFFFF, 1024 + (k & 0x3FFF)))
+
+
 def destinations(kind, tunnels, dist, rng):
     """The destination index of each of the PACKETS packets (a tunnel id, or a LAN host)."""
-    if kind == "route":
+    if kind in ("route", "l3fwd"):
         pool = list(range(DESTS))
     elif tunnels <= DESTS:
         pool = list(range(tunnels))
@@ -142,8 +154,12 @@ def destinations(kind, tunnels, dist, rng):
     return rng.choices(pool, weights=weights, k=PACKETS)
 
 
-def frames(name):
+def frames(name, l3fwd=False):
+    """Workload `name`'s packets; with l3fwd, the packets l3fwd-lpm is measured on beside it
+    (plain routing, the workload's frame sizes, destinations in 198.18.1.0/24)."""
     kind, sizes, tset, dist, _ = WORKLOADS[name]
+    if l3fwd:
+        kind, dist = "l3fwd", "uni"
     rng = random.Random(SEED)
     dests = destinations(kind, TUNNEL_SETS[tset], dist, rng)
     if sizes == "64":
@@ -159,6 +175,8 @@ def frames(name):
             out.append(encap_frame(min(size, 1494), d, k))
         elif this == "decap":
             out.append(decap_frame(size, d, k))
+        elif this == "l3fwd":
+            out.append(l3fwd_frame(size, d, k))
         else:
             out.append(route_frame(size, d, k))
     return out
@@ -203,17 +221,22 @@ def info(name):
         "dist": dist, "description": desc, "packets": len(pkts),
         "mean_frame": sum(len(p) for p in pkts) / len(pkts), "eal_mem": mem,
         "gatewayd_flags": flags, "churn": name.startswith("churn-"),
+        # l3fwd's packets depend on the frame sizes only: one pcap serves every workload alike
+        "l3fwd_pcap": "l3fwd-" + sizes,
     }
 
 
-def check(name):
+def check(name, l3fwd=False):
     """Decodes a sample with scapy: an independent look at what gen_workload wrote."""
     from scapy.all import IP, Ether  # noqa: only here, scapy is slow to import
-    pkts = frames(name)
+    pkts = frames(name, l3fwd)
     for p in pkts[:64]:
         e = Ether(p)
         assert e.dst == "02:70:63:61:70:00", e.dst
         outer = e[IP]
+        if l3fwd:
+            assert outer.dst.startswith("198.18.1.") and outer.dst not in (
+                "198.18.1.0", "198.18.1.255"), outer.dst
         rebuilt = IP(bytes(outer))
         del rebuilt.chksum
         assert IP(bytes(rebuilt)).chksum == outer.chksum, "bad outer checksum"
@@ -235,12 +258,15 @@ def main(argv):
         print(json.dumps(info(argv[2])))
     elif len(argv) == 4 and argv[1] == "pcap":
         write_pcap(argv[3], frames(argv[2]))
+    elif len(argv) == 4 and argv[1] == "pcap-l3fwd":
+        write_pcap(argv[3], frames(argv[2], l3fwd=True))
     elif len(argv) == 4 and argv[1] == "config":
         with open(argv[3], "w") as f:
             for line in config_lines(int(argv[2])):
                 f.write(line + "\n")
     elif len(argv) == 3 and argv[1] == "check":
         check(argv[2])
+        check(argv[2], l3fwd=True)
     else:
         sys.exit(__doc__)
 

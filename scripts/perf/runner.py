@@ -5,14 +5,18 @@ For each workload: gatewayd is started once on the workload's config (port0 = ne
 the workload's pcap forever, port1 = net_null dropping what it is sent, one worker on lcore 1);
 then, N rounds, in an order that rotates every round: a gatewayd window (the process is resumed
 with SIGCONT, warmed up, measured, and stopped again with SIGSTOP so it leaves the core to the
-next program), a dpdk-testpmd io run and a dpdk-testpmd 5tswap run on the same pcap and ports.
-Medians over the rounds go in the final table.
+next program), a dpdk-testpmd io run and a dpdk-testpmd 5tswap run on the same pcap and ports,
+and a DPDK l3fwd-lpm run on the same ports and the same kind of packets, routed by its default
+LPM table (gen_workload.py "l3fwd"; scripts/perf/build-l3fwd.sh builds it). Medians over the
+rounds go in the final table, and the range of the per-round ratios gatewayd / l3fwd.
 
 gatewayd:  Mpps = d(processed)/dt and cycles/packet = d(busy_cycles)/d(busy packets) of the
            worker lcore, from telemetry /gateway/stats; the sink's tx_packets must rise by as
            much and no drop counter may move, else the run is flagged with the drop reasons.
 testpmd:   Mpps = d(port1 opackets)/dt from telemetry /ethdev/stats,1 (port0's ipackets must
            match); cycles/packet from --record-core-cycles (whole run).
+l3fwd:     the same from /ethdev/stats (and port0 must send nothing: a packet l3fwd's LPM misses
+           goes back out of its input port); it has no cycle counter of its own.
 cpu%:      the worker thread's share of the window spent on a CPU (/proc/PID/task/TID/schedstat):
            below ~95 % means other processes took the core and the rate is understated.
 """
@@ -65,6 +69,15 @@ def prepare_workload(work, name, confs):
     pcap = os.path.join(work, name + ".pcap")
     gen_workload.write_pcap(pcap, gen_workload.frames(name))
     return info, pcap, confs[tset]
+
+
+def prepare_l3fwd(work, name, info):
+    """The pcap l3fwd-lpm is measured on beside workload `name` (one per frame-size mix, kept in
+    `work` for the next workload of the same sizes); returns its path."""
+    pcap = os.path.join(work, info["l3fwd_pcap"] + ".pcap")
+    if not os.path.exists(pcap):
+        gen_workload.write_pcap(pcap, gen_workload.frames(name, l3fwd=True))
+    return pcap
 
 
 def hugepages_usable(mem_mb):
@@ -162,9 +175,9 @@ class Rig:
         self.n += 1
         return "perf_%d_%d_%s" % (os.getpid(), self.n, what)
 
-    def eal(self, prefix, mem, pcap):
+    def eal(self, prefix, mem, pcap, lcores="0,1"):
         mem_opts = ["-m", str(mem)] if self.huge else ["--no-huge", "-m", str(mem)]
-        return ["-l", "0,1", *mem_opts, "--no-pci", "--file-prefix", prefix,
+        return ["-l", lcores, *mem_opts, "--no-pci", "--file-prefix", prefix,
                 "--log-level=*:warning",
                 "--vdev=net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--vdev=net_null0,no-rx=1"]
 
@@ -234,19 +247,16 @@ def measure_gatewayd(rig, proc, tel, window, tid):
     }, r0, r1)
 
 
-def run_testpmd(rig, info, pcap, mode):
+def measure_ethdev(rig, proc, what, tid=None):
+    """Waits for traffic on port0, warms up, and measures one window of a program that has no
+    counters of its own but the ports' (telemetry /ethdev/stats): returns (seconds, port0 and
+    port1 deltas, worker run ns at start and end). Stops the program at the end."""
     a = rig.args
-    prefix = rig.prefix("testpmd_" + mode)
-    mbufs = info["packets"] + 32768
-    cmd = ["dpdk-testpmd", *rig.eal(prefix, 1024, pcap), "--",
-           "--forward-mode=" + mode, "--stats-period=1", "--total-num-mbufs=%d" % mbufs,
-           "--nb-cores=1", "--record-core-cycles"]
-    proc = Proc(rig, "testpmd-" + mode, prefix, cmd, signal.SIGINT)
     try:
-        tel = wait_for(prefix, "/ethdev/stats,0", lambda v: v and v["ipackets"] > 0, 60,
+        tel = wait_for(proc.prefix, "/ethdev/stats,0", lambda v: v and v["ipackets"] > 0, 60,
                        proc.alive)
         time.sleep(a.warmup)
-        tid = proc.worker_tid()
+        tid = tid or proc.worker_tid()
         r0 = proc.run_ns(tid)
         t0, (p0, q0) = tel.timed(["/ethdev/stats,0", "/ethdev/stats,1"])
         time.sleep(a.window)
@@ -255,12 +265,24 @@ def run_testpmd(rig, info, pcap, mode):
         tel.close()
     except RuntimeError as e:
         proc.stop()
-        raise RuntimeError("testpmd %s: %s\n%s" % (mode, e, proc.log_text()[-3000:]))
+        raise RuntimeError("%s: %s\n%s" % (what, e, proc.log_text()[-3000:]))
     proc.stop()
-    subprocess.run(["rm", "-rf", os.path.join("/var/run/dpdk", prefix)])
-    dt = t1 - t0
-    rx = p1["ipackets"] - p0["ipackets"]
-    tx = q1["opackets"] - q0["opackets"]
+    subprocess.run(["rm", "-rf", os.path.join("/var/run/dpdk", proc.prefix)])
+    d0 = {k: p1[k] - p0[k] for k in p1 if isinstance(p1[k], int)}
+    d1 = {k: q1[k] - q0[k] for k in q1 if isinstance(q1[k], int)}
+    return t1 - t0, d0, d1, r0, r1
+
+
+def run_testpmd(rig, info, pcap, mode):
+    prefix = rig.prefix("testpmd_" + mode)
+    mbufs = info["packets"] + 32768
+    cmd = ["dpdk-testpmd", *rig.eal(prefix, 1024, pcap), "--",
+           "--forward-mode=" + mode, "--stats-period=1", "--total-num-mbufs=%d" % mbufs,
+           "--nb-cores=1", "--record-core-cycles"]
+    proc = Proc(rig, "testpmd-" + mode, prefix, cmd, signal.SIGINT)
+    dt, d0, d1, r0, r1 = measure_ethdev(rig, proc, "testpmd " + mode)
+    rx = d0["ipackets"]
+    tx = d1["opackets"]
     text = proc.log_text()
     m = re.search(r"CPU cycles/packet=([0-9.]+)", text)
     # The two ports are read one after the other (a busy machine can put milliseconds between
@@ -274,6 +296,52 @@ def run_testpmd(rig, info, pcap, mode):
         problems.append("testpmd dropped: rx %s, tx %s" % acc.groups())
     return with_cpu({
         "mpps": tx / dt / 1e6, "cycles_per_pkt": float(m.group(1)) if m else None,
+        "seconds": dt, "packets": tx, "problems": problems,
+    }, r0, r1)
+
+
+def l3fwd_binary(root):
+    return os.path.join(root, "build", "l3fwd", "l3fwd")
+
+
+def run_l3fwd(rig, info, pcap):
+    """DPDK's l3fwd in LPM mode (scripts/perf/build-l3fwd.sh), one window, on the l3fwd variant
+    of the workload's packets (`pcap`), on the same vdevs and CPU as the others.
+
+    One lcore, -l 1: lcore 1 is l3fwd's main lcore and its only forwarding lcore, pinned to CPU 1
+    as gatewayd's and testpmd's forwarding lcore are; its control threads (telemetry, interrupts)
+    go to CPU 0 like theirs. With -l 0,1 it would want one TX queue per lcore, 2 on net_pcap's 1
+    (rte_eth_dev_configure: -22), and its idle main lcore would spin in rte_eal_mp_wait_lcore.
+    --config polls both ports' RX queues from lcore 1, as gatewayd's worker does.
+    --parse-ptype: software ports give no packet type, which l3fwd's LPM path needs.
+    Its one mbuf pool is sized from descriptor counts (main.c NB_MBUF: 2 ports x (rxd + txd) +
+    2 x 32 + 256 with one lcore); net_pcap and net_null ignore the counts, so --rx-queue-size
+    here only sizes the pool, to the others' packets + 32768 (infinite_rx keeps the whole pcap
+    in mbufs)."""
+    prefix = rig.prefix("l3fwd")
+    mbufs = info["packets"] + 32768
+    rxd = min(65535, -(-(mbufs - 2 * 1024 - 2 * 32 - 256) // 2))
+    cmd = [l3fwd_binary(rig.root), *rig.eal(prefix, 1024, pcap, lcores="1"), "--",
+           "-p", "0x3", "--config=(0,0,1),(1,0,1)", "--parse-ptype",
+           "--rx-queue-size=%d" % rxd]
+    proc = Proc(rig, "l3fwd", prefix, cmd, signal.SIGTERM)
+    # The main lcore forwards: its thread is the process's main thread.
+    dt, d0, d1, r0, r1 = measure_ethdev(rig, proc, "l3fwd", tid=proc.p.pid)
+    rx, tx = d0["ipackets"], d1["opackets"]
+    problems = []
+    if abs(tx - rx) > max(4096, rx // 200):
+        problems.append("tx %d != rx %d" % (tx, rx))
+    if d0.get("opackets"):
+        problems.append("%d packets sent back out of port0 (LPM miss)" % d0["opackets"])
+    for k in ("rx_nombuf", "imissed", "ierrors"):
+        if d0.get(k):
+            problems.append("port0 %s %d" % (k, d0[k]))
+    if d1.get("oerrors"):
+        problems.append("port1 oerrors %d" % d1["oerrors"])
+    if "Bye" not in proc.log_text():
+        problems.append("l3fwd did not exit cleanly: " + proc.log_text()[-300:])
+    return with_cpu({
+        "mpps": tx / dt / 1e6, "cycles_per_pkt": None,
         "seconds": dt, "packets": tx, "problems": problems,
     }, r0, r1)
 
@@ -350,7 +418,7 @@ def median(xs):
 
 def run_workload(rig, name, info, pcap, conf):
     a = rig.args
-    res = {"gatewayd": [], "io": [], "5tswap": [], "churn": [], "problems": []}
+    res = {"gatewayd": [], "io": [], "5tswap": [], "l3fwd": [], "churn": [], "problems": []}
     log("== %s: %s (%d tunnels, %d packets, mean frame %.0f B)" % (
         name, info["description"], info["tunnels"], info["packets"], info["mean_frame"]))
     gw, tel, load_s = start_gatewayd(rig, info, pcap, conf)
@@ -359,6 +427,9 @@ def run_workload(rig, name, info, pcap, conf):
     rig.version = tel.version
     gw.pause()
     programs = ["gatewayd"] if info["churn"] else ["gatewayd", "io", "5tswap"]
+    if a.l3fwd and not info["churn"]:
+        programs.append("l3fwd")
+        l3fwd_pcap = prepare_l3fwd(a.work, name, info)
     try:
         for r in range(a.runs):
             order = programs[r % len(programs):] + programs[:r % len(programs)]
@@ -389,14 +460,19 @@ def run_workload(rig, name, info, pcap, conf):
                         res["profile"] = profile_gatewayd(rig, gw, tid)
                     gw.pause()
                 else:
-                    m = run_testpmd(rig, info, pcap, prog)
+                    if prog == "l3fwd":
+                        m = run_l3fwd(rig, info, l3fwd_pcap)
+                        label = "l3fwd-lpm     "
+                    else:
+                        m = run_testpmd(rig, info, pcap, prog)
+                        label = "testpmd %-6s" % prog
                     res[prog].append(m)
-                    log("   run %d testpmd %-6s: %6.3f Mpps  %6.0f cycles/pkt  cpu %3.0f%%  "
+                    log("   run %d %s: %6.3f Mpps  %6.0f cycles/pkt  cpu %3.0f%%  "
                         "%6.3f Mpps/cpu-s%s" % (
-                        r + 1, prog, m["mpps"], m["cycles_per_pkt"] or 0, 100 * (m["cpu"] or 0),
+                        r + 1, label, m["mpps"], m["cycles_per_pkt"] or 0, 100 * (m["cpu"] or 0),
                         m["mpps_cpu"] or 0,
                         ("  !! " + "; ".join(m["problems"])) if m["problems"] else ""))
-                    res["problems"] += ["testpmd %s: %s" % (prog, p) for p in m["problems"]]
+                    res["problems"] += ["%s: %s" % (label.strip(), p) for p in m["problems"]]
     finally:
         err = stop_gatewayd(rig, gw, tel)
     if err:
@@ -436,8 +512,8 @@ def summarize(results, names):
         if r is None or "error" in r:
             continue
         row = {"load_seconds": r.get("load_seconds"), "problems": r["problems"]}
-        for prog in ("gatewayd", "io", "5tswap", "churn"):
-            runs = r[prog]
+        for prog in ("gatewayd", "io", "5tswap", "l3fwd", "churn"):
+            runs = r.get(prog)
             if not runs:
                 continue
             row[prog] = {k: median([m[k] for m in runs])
@@ -451,6 +527,13 @@ def summarize(results, names):
                 row[prog]["paired_ratio"] = median(
                     [c["mpps_cpu"] / q["mpps_cpu"] for q, c in zip(r["gatewayd"], runs)
                      if c["mpps_cpu"] and q["mpps_cpu"]])
+        # The yardstick: gatewayd / l3fwd-lpm per on-CPU second, round by round (the two ran
+        # minutes apart at most), median and range.
+        per_round = [g["mpps_cpu"] / l["mpps_cpu"] for g, l in zip(r["gatewayd"], r.get("l3fwd", []))
+                     if g["mpps_cpu"] and l["mpps_cpu"]]
+        if per_round:
+            row["gw_l3fwd"] = {"median": median(per_round), "min": min(per_round),
+                               "max": max(per_round), "rounds": [round(x, 3) for x in per_round]}
         summary[name] = row
     return summary
 
@@ -461,7 +544,7 @@ def ratio(x, y):
 
 def print_tables(summary, names, results, runs, started, version):
     log("")
-    log("gatewayd vs dpdk-testpmd, medians of %d run(s), %s; DPDK %s; %s" % (
+    log("gatewayd vs DPDK l3fwd-lpm and dpdk-testpmd, medians of %d run(s), %s; DPDK %s; %s" % (
         runs, started.strftime("%Y-%m-%d %H:%M"), (version or "?").replace("DPDK ", ""),
         machine()))
     log("")
@@ -491,23 +574,35 @@ def print_tables(summary, names, results, runs, started, version):
                 "  under churn", fmt(c, ".3f"), fmt(g(row, "churn", "cycles_per_pkt"), ".0f"),
                 g(row, "churn", "changes_per_s") or 0,
                 fmt(ratio(c, q) and 100 * ratio(c, q), ".1f") + "%"))
+    if any("l3fwd" in summary.get(n, {}) for n in names):
+        log("l3fwd-lpm (wall): " + "; ".join(
+            "%s %s Mpps, cpu %s%%" % (n, fmt(g(summary[n], "l3fwd", "mpps"), ".3f"),
+                                      fmt(g(summary[n], "l3fwd", "cpu") and
+                                          100 * g(summary[n], "l3fwd", "cpu"), ".0f"))
+            for n in names if "l3fwd" in summary.get(n, {})))
     log("")
     log("Per on-CPU second (packets / worker run time): what one uncontended core does.")
-    log("CPU cycles/pkt = worker run time x TSC rate / packets.")
-    hdr = "%-20s %8s %8s %8s %8s %8s  %-20s" % (
-        "workload", "gw Mpps", "io Mpps", "5tswap", "gw/io", "gw/5tsw", "cyc/pkt gw/io/5t")
+    log("CPU cycles/pkt = worker run time x TSC rate / packets. gw/l3fwd: median of the per-round")
+    log("ratios [lowest-highest round].")
+    hdr = "%-20s %8s %8s %8s %8s %8s %8s %-18s  %-20s" % (
+        "workload", "gw Mpps", "l3fwd", "io Mpps", "5tswap", "gw/io", "gw/5tsw", " gw/l3fwd",
+        "cyc/pkt gw/l3/io/5t")
     log(hdr)
     log("-" * len(hdr))
     for name in names:
         row = summary.get(name)
         if row is None:
             continue
-        cyc = "/".join(fmt(g(row, p, "cpu_cycles_per_pkt"), ".0f") for p in ("gatewayd", "io", "5tswap"))
-        log("%-20s %8s %8s %8s %8s %8s  %-20s" % (
-            name, fmt(g(row, "gatewayd", "mpps_cpu"), ".3f"), fmt(g(row, "io", "mpps_cpu"), ".3f"),
-            fmt(g(row, "5tswap", "mpps_cpu"), ".3f"),
+        cyc = "/".join(fmt(g(row, p, "cpu_cycles_per_pkt"), ".0f")
+                       for p in ("gatewayd", "l3fwd", "io", "5tswap"))
+        gl = row.get("gw_l3fwd")
+        gl = " %.2f [%.2f-%.2f]" % (gl["median"], gl["min"], gl["max"]) if gl else " -"
+        log("%-20s %8s %8s %8s %8s %8s %8s %-18s  %-20s" % (
+            name, fmt(g(row, "gatewayd", "mpps_cpu"), ".3f"), fmt(g(row, "l3fwd", "mpps_cpu"), ".3f"),
+            fmt(g(row, "io", "mpps_cpu"), ".3f"), fmt(g(row, "5tswap", "mpps_cpu"), ".3f"),
             fmt(ratio(g(row, "gatewayd", "mpps_cpu"), g(row, "io", "mpps_cpu")), ".2f"),
-            fmt(ratio(g(row, "gatewayd", "mpps_cpu"), g(row, "5tswap", "mpps_cpu")), ".2f"), cyc))
+            fmt(ratio(g(row, "gatewayd", "mpps_cpu"), g(row, "5tswap", "mpps_cpu")), ".2f"), gl,
+            cyc))
         if "churn" in row:
             q, c = g(row, "gatewayd", "mpps_cpu"), g(row, "churn", "mpps_cpu")
             pr = g(row, "churn", "paired_ratio")
@@ -518,8 +613,9 @@ def print_tables(summary, names, results, runs, started, version):
                 fmt(pr and 100 * pr, ".1f") + "%"))
     log("")
     log("Every run (Mpps, in round order): " + "; ".join(
-        "%s gw %s io %s 5tswap %s" % (n, r.get("gatewayd", {}).get("runs"), r.get("io", {}).get("runs"),
-                                      r.get("5tswap", {}).get("runs"))
+        "%s gw %s io %s 5tswap %s l3fwd %s" % (
+            n, r.get("gatewayd", {}).get("runs"), r.get("io", {}).get("runs"),
+            r.get("5tswap", {}).get("runs"), r.get("l3fwd", {}).get("runs"))
         for n, r in summary.items()))
 
 
@@ -551,6 +647,8 @@ def main():
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--json")
     ap.add_argument("--gatewayd", help="binary to measure (default ROOT/build/gatewayd)")
+    ap.add_argument("--no-l3fwd", dest="l3fwd", action="store_false",
+                    help="leave DPDK's l3fwd-lpm out of the rounds")
     a = ap.parse_args()
     a.runs = a.runs or (1 if a.quick else 3)
     a.gatewayd = os.path.abspath(a.gatewayd or os.path.join(a.root, "build", "gatewayd"))
@@ -570,6 +668,8 @@ def main():
     try:
         if not os.access(a.gatewayd, os.X_OK):
             sys.exit("perf.sh: %s missing: ninja -C build" % a.gatewayd)
+        if a.l3fwd and not os.access(l3fwd_binary(a.root), os.X_OK):
+            sys.exit("perf.sh: %s missing: scripts/perf/build-l3fwd.sh" % l3fwd_binary(a.root))
         # gatewayd (up to -m 3072) stays alive, stopped, while testpmd (-m 1024) has the core.
         rig.huge = hugepages_usable(3072 + 1024)
         log("perf.sh: %s; %s; %d run(s) of %.0f s after %.0f s warm-up per program" % (

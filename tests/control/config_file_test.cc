@@ -3,10 +3,12 @@
 #include "control/config_file.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 
+#include "control/request.h"
 #include "tests/control/gateway_fixture.h"
 
 namespace gw::testing {
@@ -114,6 +116,72 @@ TEST_F(ConfigFileTest, AFileThatIsNotThereIsNotFound) {
   const absl::Status s = ctl::LoadConfigFile(path, *gw_);
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_EQ(s.message(), absl::StrCat(path, ": cannot open: No such file or directory"));
+}
+
+TEST_F(ConfigFileTest, ALineLongerThanMaxLineStopsTheLoadWithItsNumber) {
+  ctl::LoadOptions lo;
+  lo.max_line = 64;
+  const std::string ok_line = "addr add 10.65.132.187/24 dev port0" + std::string(29, ' ');
+  ASSERT_EQ(ok_line.size(), 64u);
+  ctl::LoadResult r;
+  // 64 bytes, and a CR before the newline is not counted.
+  ASSERT_TRUE(ctl::LoadConfigText(ok_line + "\r\n", "gw.conf", *gw_, &r, lo).ok());
+  EXPECT_EQ(r.commands, 1u);
+  const absl::Status s = ctl::LoadConfigText(
+      "route add 10.20.0.0/16 dev port0\n# " + std::string(63, 'x') + "\n", "gw.conf", *gw_, &r, lo);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "gw.conf:2: line longer than 64 bytes (--max_line)");
+  EXPECT_EQ(Nh4("10.20.1.1").kind, dp::NhKind::kPort);  // line 1 applied, as any error leaves it
+}
+
+TEST(ConfigFileSafety, RefusesWhatOthersCouldWrite) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "gwunit_safe_", getpid());
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  const std::string path = dir + "/gw.conf";
+  { std::ofstream f(path); f << "link set port0 up\n"; }
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  EXPECT_TRUE(ctl::CheckConfigFileSafe(path).ok());
+  ASSERT_EQ(chmod(path.c_str(), 0664), 0);  // group write: trusted like the socket's group
+  EXPECT_TRUE(ctl::CheckConfigFileSafe(path).ok());
+  ASSERT_EQ(chmod(path.c_str(), 0646), 0);
+  absl::Status s = ctl::CheckConfigFileSafe(path);
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), absl::StrCat(path, ": refused: the file is world-writable (anyone who can "
+                                            "write it controls the gateway; fix the modes, or "
+                                            "--config_insecure_ok)"));
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  ASSERT_EQ(chmod(dir.c_str(), 0777), 0);
+  s = ctl::CheckConfigFileSafe(path);
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find(absl::StrCat("directory ", dir,
+                                          " is world-writable without the sticky bit")),
+            absl::string_view::npos)
+      << s.message();
+  ASSERT_EQ(chmod(dir.c_str(), 01777), 0);
+  EXPECT_TRUE(ctl::CheckConfigFileSafe(path).ok());
+  s = ctl::CheckConfigFileSafe(dir);
+  EXPECT_NE(s.message().find("not a regular file"), absl::string_view::npos) << s.message();
+  s = ctl::CheckConfigFileSafe(dir + "/missing.conf");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  unlink(path.c_str());
+  rmdir(dir.c_str());
+}
+
+TEST(RequestSyntax, ChecksChangesAsTheDaemonParsesThemAndLetsReadsThrough) {
+  EXPECT_TRUE(ctl::CheckRequestSyntax("route add 10.0.0.0/8 dev port0").ok());
+  EXPECT_TRUE(ctl::CheckRequestSyntax("-j route show").ok());
+  EXPECT_TRUE(ctl::CheckRequestSyntax("stats").ok());
+  EXPECT_TRUE(ctl::CheckRequestSyntax("config save /tmp/x").ok());
+  EXPECT_TRUE(ctl::CheckRequestSyntax("tunnel show t1").ok());
+  // A state-dependent failure is not a syntax error: the daemon finds it.
+  EXPECT_TRUE(ctl::CheckRequestSyntax("route add 10.0.0.0/8 dev nosuchdev").ok());
+  EXPECT_EQ(ctl::CheckRequestSyntax("route add 10.0.0.0/33 dev port0").message(),
+            "bad prefix length in \"10.0.0.0/33\" (IPv4 takes 0..32)");
+  EXPECT_EQ(ctl::CheckRequestSyntax("route add 10.0.0.0/8 dev port0 bogus").message(),
+            "unknown word \"bogus\" in route");
+  EXPECT_EQ(ctl::CheckRequestSyntax(absl::string_view("link\0show", 9)).message(),
+            "request holds control characters");
+  EXPECT_EQ(ctl::CheckRequestSyntax("  # nothing").message(), "empty command");
 }
 
 }  // namespace

@@ -138,9 +138,9 @@ class GatewayFixture : public ::testing::Test {
   std::optional<uint64_t> Peer(uint32_t remote_be, uint32_t local_be) const {
     // The walk's lines and the authoritative hash must agree.
     dp::PeerKey k{remote_be, local_be};
-    uint64_t v;
+    uint64_t v = 0;
     const bool in_hash = tables_->peers.hash().Lookup(&k, &v);
-    uint32_t id;
+    uint32_t id = 0;
     const bool in_lines = tables_->peers.Lookup(dp::PeerTable::Key(k), &id);
     EXPECT_EQ(in_lines, in_hash);
     if (!in_hash) return std::nullopt;

@@ -15,7 +15,8 @@ class BooksTest : public WalkFixture {
     WalkFixture::SetUp();
     if (HasFatalFailure()) return;
     ASSERT_TRUE(SeedConfig());
-    ASSERT_TRUE(Config({"link set port1 mtu 600", "route add 198.51.100.0/24 via 10.10.100.9 dev port1"}));
+    ASSERT_TRUE(Config(
+        {"link set port1 mtu 600", "route add 198.51.100.0/24 via 10.10.100.9 dev port1"}));
     big_ = rte_pktmbuf_pool_create("gwunit_bk", 255, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
                                    SOCKET_ID_ANY);
     indirect_ = rte_pktmbuf_pool_create("gwunit_bki", 255, 0, 0, 0, SOCKET_ID_ANY);
@@ -196,6 +197,55 @@ TEST_F(BooksTest, FragmentsGivenUpAreCountedOnceEach) {
   EXPECT_EQ(counters_->drops[static_cast<size_t>(dp::Drop::fragment)], 2u);
   EXPECT_EQ(b.dropped, 0u);  // (the table's, not the walk's)
   EXPECT_EQ(b.reasm_waiting(), 0);
+  EXPECT_EQ(b.off(), 0);
+}
+
+// IPv6 (Reassemble6, frag.h): the same table, the same books.
+TEST_F(BooksTest, Ipv6ReassemblyTakesFragmentsAndGivesUpTheRest) {
+  ASSERT_TRUE(Config({"addr add 2001:db8:1::1/64 dev port1",
+                      "neigh add 2001:db8:1::2 lladdr 52:54:00:0a:64:02 dev port1"}));
+  Bytes echo = {128, 0, 0, 0, 0x12, 0x34, 0, 1};
+  const Bytes data = Payload(56);
+  echo.insert(echo.end(), data.begin(), data.end());
+  Bytes pseudo;
+  PutAddr6(pseudo, "2001:db8:1::2");
+  PutAddr6(pseudo, "2001:db8:1::1");
+  pseudo.insert(pseudo.end(), {0, 0, 0, static_cast<uint8_t>(echo.size()), 0, 0, 0, 58});
+  pseudo.insert(pseudo.end(), echo.begin(), echo.end());
+  const uint16_t c = InetChecksum(pseudo.data(), pseudo.size());
+  echo[2] = static_cast<uint8_t>(c >> 8);
+  echo[3] = static_cast<uint8_t>(c);
+  auto frag = [&](uint8_t id, uint16_t at, uint16_t len, bool more) {
+    Bytes p = {58, 0, static_cast<uint8_t>(at >> 8), static_cast<uint8_t>((at & 0xf8) | more),
+               0, 0, 0, id};
+    p.insert(p.end(), echo.begin() + at, echo.begin() + at + len);
+    const Ip6 f{.src = "2001:db8:1::2", .dst = "2001:db8:1::1", .next = 44, .payload = p};
+    return Eth(kP1, kHostAMac, kEthIpv6, f.Build());
+  };
+  EXPECT_EQ(Receive(1, frag(1, 0, 32, true)), dp::kConsumed);
+  EXPECT_EQ(Receive(1, frag(1, 32, 32, false)), dp::kConsumed);
+  dp::WalkBooks b = Books();
+  EXPECT_EQ(b.to_reassembly, 2u);
+  EXPECT_EQ(b.reassembled, 1u);
+  EXPECT_EQ(b.reasm_used, 2u);
+  EXPECT_EQ(b.sent, 1u);  // the echo reply, through Send
+  EXPECT_EQ(n_captured_, 1);
+  EXPECT_EQ(b.off(), 0);
+  // A first fragment whose rest never comes: waiting, then given up, counted once.
+  EXPECT_EQ(Receive(1, frag(2, 0, 32, true)), dp::kConsumed);
+  EXPECT_EQ(Books().reasm_waiting(), 1);
+  EXPECT_EQ(Books().off(), 0);
+  rte_ip_frag_table_del_expired_entries(io_store_.frag_tbl, io_store_.death_row, UINT64_MAX);
+  dp::FreeDeathRow(*counters_, io_store_.death_row);
+  b = Books();
+  EXPECT_EQ(b.reasm_dropped, 1u);
+  EXPECT_EQ(b.reasm_waiting(), 0);
+  EXPECT_EQ(b.off(), 0);
+  // A fragment the walk refuses before the table (no payload): a drop of the walk, not the table's.
+  EXPECT_EQ(Receive(1, frag(3, 0, 0, true)), dp::kDropped);
+  b = Books();
+  EXPECT_EQ(b.to_reassembly, 3u);
+  EXPECT_EQ(b.dropped, 1u);
   EXPECT_EQ(b.off(), 0);
 }
 

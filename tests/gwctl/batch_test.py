@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """gwctl --batch and the protocol's @batch: 2000 commands over one connection; a failure on line
-7 names FILE:7, leaves lines 1-6 applied and the rest not; on a plain connection a failure does
-not stop the next requests.
+7 names FILE:7, leaves lines 1-6 applied and the rest not; a line that does not parse stops the
+batch before anything is sent; on a plain connection a failure does not stop the next requests.
 
     /usr/bin/python3 tests/gwctl/batch_test.py --build build [-k SUBSTRING] [--keep] [--list]
 
@@ -107,6 +107,29 @@ def t_protocol_batch_mode():
         k, body = c.reply()
         check(k == "ok" and json.loads(body)[0]["name"] == "p3", f"-j tunnel show p3: {k} {body!r}")
         c.close()
+    finally:
+        gw.wipe()
+
+
+@test("batch: line 5 does not parse -> exit 1, FILE:5: named, nothing applied (checked before sending)", shared=True)
+def t_batch_syntax():
+    gw = shared()
+    text = """\
+tunnel add s1 local 10.0.0.1
+link set s1 up
+route add 10.8.0.0/16 dev s1
+# line 5 has a bad prefix length
+route add 10.9.0.0/33 dev s1
+tunnel add s2 local 10.0.0.2
+"""
+    path, r = gw.batch(text, "syntax5.conf")
+    try:
+        check_eq((r.rc, r.out), (1, ""), f"exit status and stdout: {r}")
+        check_eq(r.err, f'gwctl: {path}:5: bad prefix length in "10.9.0.0/33" (IPv4 takes 0..32) '
+                        f'(nothing applied: every line is checked before the first is sent)\n',
+                 "gwctl's error")
+        check_eq(gw.js("tunnel", "show"), [], "tunnels: nothing applied")
+        check_eq(gw.js("route", "show"), [], "routes: nothing applied")
     finally:
         gw.wipe()
 

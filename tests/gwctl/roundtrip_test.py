@@ -407,6 +407,7 @@ def t_bad_flags():
         ("--slowpath_tick_ms=0", "gatewayd: --slowpath_tick_ms must be 1..1000"),
         ("--slowpath_tick_ms=1001", "gatewayd: --slowpath_tick_ms must be 1..1000"),
         ("--burst_prefetch=maybe", "gatewayd: --burst_prefetch must be on, off or auto"),
+        ("--fast_path=maybe", "gatewayd: --fast_path must be on or off"),
         # (route values keep bit 30 for routes into a tunnel: architecture.md 2.3)
         ("--tunnels=1073741825", "gatewayd: --tunnels is at most 2^30"),
         ("--nexthops=1073741825", "gatewayd: --nexthops is at most 2^30"),

@@ -31,6 +31,7 @@ from scapy.all import (  # noqa: F401  (re-exported for the cases)
     IPOption_EOL,
     IPOption_NOP,
     IPv6,
+    IPv6ExtHdrFragment,
     Ether,
     NoPayload,
     Padding,
@@ -225,36 +226,47 @@ def fix_ipv4_checksum(hdr):
 # --------------------------------------------------------------------------- gateway-originated
 
 class GenId:
-    """An expected frame some of whose IPv4 headers carry an id the gateway chooses (echo replies,
+    """An expected frame some of whose headers carry an id the gateway chooses (echo replies,
     ICMP errors, fragments of those). `which` numbers the frame's IPv4 headers from 0 (outer
-    first; headers quoted inside ICMP errors are not counted). The harness copies only those ids
-    from the actual frame (and recomputes those headers' checksums); every other byte is compared.
+    first; headers quoted inside ICMP errors are not counted); with frag6, every IPv6 fragment
+    header's identification is the gateway's too (fragments of a packet it originates). The
+    harness copies only those ids from the actual frame (and recomputes the IPv4 headers'
+    checksums); every other byte is compared.
     """
 
-    def __init__(self, frame, which=0):
+    def __init__(self, frame, which=0, frag6=False):
         self.frame = frame
         self.which = (which,) if isinstance(which, int) else tuple(which)
+        self.frag6 = frag6
 
     def __bytes__(self):
         return bytes(self.frame)
 
     def offsets(self):
         raw = bytes(self.frame)
-        offs, layer = [], Ether(raw)
+        offs, frags, layer = [], [], Ether(raw)
         while not isinstance(layer, NoPayload):
             if type(layer) is IP:       # not IPerror (a quote)
                 offs.append(len(raw) - len(bytes(layer)))
+            if type(layer) is IPv6ExtHdrFragment:
+                frags.append(("frag6", len(raw) - len(bytes(layer))))
             layer = layer.payload
-        return tuple(offs[i] for i in self.which)
+        return tuple(offs[i] for i in self.which if i < len(offs)) + (tuple(frags) if self.frag6 else ())
 
 
 def take_gen_ids(exp, offsets, act):
     """The expected frame bytes with the id of each IPv4 header at `offsets` copied from the
-    actual frame and that header's checksum recomputed (nothing else is taken from it)."""
+    actual frame and that header's checksum recomputed, and the identification of each IPv6
+    fragment header at ("frag6", offset) copied (nothing else is taken from it)."""
     if not offsets or act is None:
         return exp
     e = bytearray(exp)
     for off in offsets:
+        if isinstance(off, tuple):  # an IPv6 fragment header: its 32-bit identification
+            off = off[1]
+            if len(act) >= off + 8 and len(e) >= off + 8:
+                e[off + 4:off + 8] = act[off + 4:off + 8]
+            continue
         ihl = (e[off] & 0x0F) * 4
         if len(act) < off + 6 or act[off] >> 4 != 4 or len(e) < off + ihl:
             continue
@@ -371,6 +383,37 @@ def split4(ip, cuts, id=None):
         h[6:8] = ((0x2000 if b < len(data) else 0) | a // 8).to_bytes(2, "big")
         out.append(IP(fix_ipv4_checksum(bytes(h)) + data[a:b]))
     return out
+
+
+def split6(ip6, cuts, id=0x1111):
+    """IPv6 fragments of ip6 (no extension headers) as its source makes them (RFC 8200 4.5): cuts
+    are offsets in the fragmentable part (the payload; multiples of 8) where a new fragment
+    starts; each fragment is the IPv6 header (payload length 8 + its data, next header 44), a
+    fragment header (the original next header, offset / 8, M on all but the last, `id`), and
+    its data. frag6 cuts them where Linux's ip6_fragment does for an MTU."""
+    raw = bytes(ip6)
+    assert raw[0] >> 4 == 6
+    nh = raw[6]
+    data = raw[40:40 + int.from_bytes(raw[4:6], "big")]
+    bounds = [0] + list(cuts) + [len(data)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        assert a % 8 == 0
+        h = bytearray(raw[:40])
+        h[4:6] = (8 + b - a).to_bytes(2, "big")
+        h[6] = 44
+        fh = bytes([nh, 0]) + ((a & ~7) | (1 if b < len(data) else 0)).to_bytes(2, "big") + \
+            id.to_bytes(4, "big")
+        out.append(IPv6(bytes(h) + fh + data[a:b]))
+    return out
+
+
+def frag6(ip6, mtu, id=0):
+    """IPv6 fragments of ip6 for an MTU as Linux's ip6_fragment cuts them: (mtu - 48) & ~7
+    payload bytes each, the last the rest."""
+    per = (mtu - 48) & ~7
+    n = len(bytes(ip6)) - 40
+    return split6(ip6, range(per, n, per), id)
 
 
 # --------------------------------------------------------------------------- ARP (RFC 826)

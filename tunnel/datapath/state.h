@@ -56,6 +56,31 @@ struct PeerBatch {
   uint32_t n = 0;
 };
 
+// The vector walk's plan for encapsulating into one tunnel for the rest of a burst (fast.h): what
+// the outer header and Ethernet header hold whatever the packet, resolved once. ok = false: the
+// tunnel's packets take the scalar walk (down, remote any, nopmtudisc, no neighbour, ...).
+struct EncapPlan {
+  uint32_t id = kNoMemo;
+  bool ok = false;
+  bool tos_inherit = false;
+  uint8_t tos = 0;         // fixed DSCP (ECN bits clear)
+  uint8_t ttl = 0;         // 0: inherit
+  uint16_t port = 0;       // egress
+  uint16_t limit = 0;      // largest inner packet
+  uint32_t src_be = 0;
+  uint32_t dst_be = 0;
+  uint32_t sum = 0;        // one's complement sum of the header words that do not change
+  uint8_t eth[14] = {};    // the Ethernet header: neighbour, port MAC, 0x0800
+};
+
+// The vector walk's last decap peer in this burst: (remote, local) → tunnel, or not fast.
+struct DecapPlan {
+  uint32_t remote_be = 0;
+  uint32_t local_be = 0;
+  uint32_t id = kNoMemo;
+  bool ok = false;  // up and carrying IPv4
+};
+
 struct TunnelCtx {
   TunnelLine* tl = nullptr;  // this worker's tunnel lines (fields and counters), by tunnel id
   // The worker's peer cache and the generation it is valid for; null (tests): always ask the
@@ -69,6 +94,8 @@ struct TunnelCtx {
   TunnelMemo tunnel_memo{};
   PeerMemo peer_memo{};
   PeerBatch batch;  // the burst stage's, between its hooks
+  EncapPlan encap_plan;  // the vector walk's (fast.h), for the rest of the burst
+  DecapPlan decap_plan;
 
   // The worker's lines among the tunnel table's (one array per worker).
   void Init(const Tables& t, uint32_t worker, PeerCacheEntry* cache) noexcept {
@@ -80,6 +107,8 @@ struct TunnelCtx {
     under_dst_be = 0;
     tunnel_memo.id = kNoMemo;
     peer_memo.id = kNoMemo;
+    encap_plan.id = kNoMemo;
+    decap_plan.id = kNoMemo;
     peer_gen = t.peer_gen.load(std::memory_order_acquire);
   }
 };
