@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "dataplane/books.h"
 #include "dataplane/burst.h"
 #include "dataplane/forward.h"
+#include "dataplane/vector.h"
 #include "tests/fuzz/frame_check.h"
 #include "tests/fuzz/fuzz_env.h"
 
@@ -79,11 +81,20 @@ inline void CheckSent(rte_mbuf* m, uint16_t port, const std::vector<IpId>& ids, 
   fc.Check(Linear(m), 14, port, ids, IsLocal, what);
 }
 
+// What became of an input's packets, to compare two walks of the same burst (walk_fuzz.cc: the
+// vector walk with and without its fast stages): each walk answer (port or kDropped/kConsumed,
+// and the frame sent), each frame sent sideways or punted, in order.
+struct Outcome {
+  std::vector<std::pair<uint16_t, Bytes>> answers;
+  std::vector<std::pair<uint16_t, Bytes>> sideways;
+};
+
 // Frames the slow paths sent (fragments, reassembled packets), then the punt ring: held packets
 // are finished L3 packets, checked like sent ones; ARP and ND are the control thread's.
-inline void DrainSideways(const std::vector<IpId>& ids) {
+inline void DrainSideways(const std::vector<IpId>& ids, Outcome* o = nullptr) {
   for (uint16_t i = 0; i < g->n_captured; ++i) {
     CheckSent(g->captured[i], g->captured[i]->port, ids, "sent by a slow path");
+    if (o != nullptr) o->sideways.emplace_back(g->captured[i]->port, Linear(g->captured[i]));
     rte_pktmbuf_free(g->captured[i]);
   }
   g->n_captured = 0;
@@ -98,18 +109,22 @@ inline void DrainSideways(const std::vector<IpId>& ids) {
       FUZZ_CHECK(meta.kind == dp::PuntKind::kArp || meta.kind == dp::PuntKind::kNdisc,
                  absl::StrCat("punt kind ", static_cast<int>(meta.kind)));
     }
+    if (o != nullptr) o->sideways.emplace_back(0x100 + meta.port, Linear(m));
     rte_pktmbuf_free(m);
   }
 }
 
 // One walk's answer for a received packet, as Worker::Run handles it.
-inline void Finish(dp::Ctx& ctx, rte_mbuf* m, uint16_t out, const std::vector<IpId>& ids) {
+inline void Finish(dp::Ctx& ctx, rte_mbuf* m, uint16_t out, const std::vector<IpId>& ids,
+                   Outcome* o = nullptr) {
   dp::Bump(g->counters.processed);
   if (out >= dp::kConsumed) {
+    if (o != nullptr) o->answers.emplace_back(out, Bytes{});
     dp::EndWalk(ctx, m, out);
     return;
   }
   CheckSent(m, out, ids, "the walk's answer");
+  if (o != nullptr) o->answers.emplace_back(out, Linear(m));
   rte_pktmbuf_free(m);
 }
 
