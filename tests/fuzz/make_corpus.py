@@ -11,8 +11,8 @@ the inputs that found bugs, kept as regression cases, and the hand-made reasm se
   config/   each case's CONFIG as a file (byte 0 odd) and each of its lines alone (byte 0 even)
   request/  the same lines, and the read requests of control/request.h, as requests (byte 0 even)
             and as socket input (byte 0 odd)
-  reasm/    a few fragment sequences (reasm_fuzz.cc's 6-byte records): in order, out of order,
-            overlapping, duplicated, timed out
+  reasm/    a few fragment sequences (reasm_fuzz.cc's 6-byte records), IPv4 and IPv6: in order,
+            out of order, overlapping, duplicated, timed out
 
 File names are the content's sha1 (as libFuzzer names them), so running this again changes nothing
 that did not change. Needs Debian's python3-scapy (hence /usr/bin/python3).
@@ -99,6 +99,14 @@ def main():
         records((1, 0, mf, 296, 0), (1, 63, 37, 304, 1)),                   # timed out
         records((3, 0, mf, 104, 0), (3, 0, 13, 96, 4)),                     # echo, two ports
         records((0, 0, mf, 32, 2), (0, 0, 4, 32, 0), (0, 1, mf, 32, 0), (0, 0, 4, 32, 0)),
+        # IPv6 (action bit 3): echo requests to the gateway, answered (the 1800-byte one in
+        # fragments), in order, out of order, on port2 (the reply held), timed out; UDP
+        records((0, 0, mf, 32, 8), (0, 0, 4, 32, 8)),
+        records((2, 0, mf, 696, 8), (2, 0, mf | 87, 696, 8), (2, 0, 174, 408, 8)),
+        records((1, 0, 37, 304, 8), (1, 0, mf, 296, 8)),
+        records((0, 0, mf, 32, 12), (0, 0, 4, 32, 12)),
+        records((1, 0, mf, 296, 8), (1, 63, 37, 304, 9)),
+        records((3, 0, mf, 96, 8), (3, 0, 12, 104, 8)),
     ):
         put(out, "reasm", seq, seen)
     n = {t: len(os.listdir(os.path.join(out, t))) for t in ("walk", "config", "request", "reasm")}
