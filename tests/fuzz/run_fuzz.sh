@@ -16,6 +16,9 @@ args=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=9000
 [ "$dict" != none ] && args+=(-dict="$dict")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# (symbolized stacks in a report, when LLVM's symbolizer is there: Debian's llvm-14)
+[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ] &&
+  export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
 cd "$work"  # (nothing a target might write lands in the source tree)
 "$target" "${args[@]}" "$@" "$work/new" "${dirs[@]}"
 rc=$?
