@@ -136,6 +136,21 @@ inline dp::Ctx MakeCtx() {
   return ctx;
 }
 
+// GWFUZZ_VERBOSE set: what the walk counted so far (replaying an input shows what it did).
+inline void PrintCounters() {
+  if (std::getenv("GWFUZZ_VERBOSE") == nullptr) return;
+  std::fprintf(stderr, "gwfuzz: processed %lu", static_cast<unsigned long>(g->counters.processed));
+  for (size_t i = 0; i < dp::kDropCount; ++i)
+    if (g->counters.drops[i] != 0)
+      std::fprintf(stderr, " drop:%s=%lu", std::string(dp::kDropNames[i]).c_str(),
+                   static_cast<unsigned long>(g->counters.drops[i]));
+  for (size_t i = 0; i < dp::kEventCount; ++i)
+    if (g->counters.events[i] != 0)
+      std::fprintf(stderr, " %s=%lu", std::string(dp::kEventNames[i]).c_str(),
+                   static_cast<unsigned long>(g->counters.events[i]));
+  std::fprintf(stderr, "\n");
+}
+
 inline void EndInput() {
   // Every datagram still being reassembled is given up, so that nothing is left over.
   rte_ip_frag_table_del_expired_entries(g->io.frag_tbl, g->io.death_row, UINT64_MAX);
@@ -144,6 +159,7 @@ inline void EndInput() {
   FUZZ_CHECK(b.off() == 0, absl::StrCat("books off by ", b.off(), ": received ", b.received,
                                         " made ", b.made(), " sent ", b.sent, " dropped ",
                                         b.dropped, " handed off ", b.handed_off()));
+  PrintCounters();
   FUZZ_CHECK(b.reasm_waiting() == 0, absl::StrCat("reassembly waiting ", b.reasm_waiting()));
   FUZZ_CHECK(rte_mempool_in_use_count(g->pool) == 0,
              absl::StrCat(rte_mempool_in_use_count(g->pool), " packet mbufs leaked"));
