@@ -109,11 +109,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const Tally ds = Since(t1, t2);
     for (size_t i = 0; i < df.first.size(); ++i)
       FUZZ_CHECK(df.first[i] == ds.first[i],
-                 absl::StrCat("drop ", dp::kDropNames[i], ": ", df.first[i], " with the fast "
+                 absl::StrCat("drop ", std::string(dp::kDropNames[i]), ": ", df.first[i], " with the fast "
                               "stages, ", ds.first[i], " without"));
     for (size_t i = 0; i < df.second.size(); ++i)
       FUZZ_CHECK(df.second[i] == ds.second[i],
-                 absl::StrCat("event ", dp::kEventNames[i], ": ", df.second[i], " with the fast "
+                 absl::StrCat("event ", std::string(dp::kEventNames[i]), ": ", df.second[i], " with the fast "
                               "stages, ", ds.second[i], " without"));
   }
   return 0;
