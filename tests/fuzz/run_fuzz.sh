@@ -4,10 +4,13 @@
 # The corpus directories are read, never written: new inputs and any crash go to a temporary
 # directory, kept (and printed) when the run fails. Exit status: libFuzzer's (0 = nothing found).
 set -uo pipefail
-target=$1 seconds=$2 dict=$3
+# (Paths made absolute first: the run happens in a temporary directory, and meson passes the
+# target relative to the build directory.)
+target=$(realpath "$1") seconds=$2 dict=$3
+[ "$dict" != none ] && dict=$(realpath "$dict")
 shift 3
 dirs=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do dirs+=("$1"); shift; done
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do dirs+=("$(realpath "$1")"); shift; done
 [ "${1:-}" = "--" ] && shift
 work=$(mktemp -d /tmp/gwfuzz.XXXXXX)
 mkdir -p "$work/new"
