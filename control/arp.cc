@@ -8,6 +8,7 @@
 namespace gw::ctl {
 
 void Resolver::HandleArp(rte_mbuf* m, uint16_t port) {
+  c_.Count(dp::Event::punt_absorbed);  // (learned from, answered in its own buffer, or ignored)
   auto* a = rte_pktmbuf_mtod(m, rte_arp_hdr*);
   const uint32_t sip = a->arp_data.arp_sip;
   const uint32_t tip = a->arp_data.arp_tip;

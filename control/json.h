@@ -34,6 +34,11 @@ class Json {
     absl::StrAppend(&out_, v);
     return *this;
   }
+  Json& Int(int64_t v) {
+    Comma();
+    absl::StrAppend(&out_, v);
+    return *this;
+  }
   Json& Double(double v) {
     Comma();
     absl::StrAppend(&out_, absl::StrFormat("%.1f", v));

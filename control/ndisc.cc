@@ -45,6 +45,7 @@ void Resolver::HandleNdisc(rte_mbuf* m, uint16_t port) {
   }
   const IpAddr target = V6(h + 8);
   if (h[0] == kNdNa) {
+    c_.Count(dp::Event::punt_absorbed);
     if (!lladdr || !Learn(port, target, *lladdr, false)) c_.Count(dp::Event::arp_ignored);
     rte_pktmbuf_free(m);
     return;
@@ -56,6 +57,7 @@ void Resolver::HandleNdisc(rte_mbuf* m, uint16_t port) {
     rte_pktmbuf_free(m);
     return;
   }
+  c_.Count(dp::Event::punt_absorbed);
   const IpAddr requester = V6(ip->src_addr);
   if (!dad && lladdr) Learn(port, requester, *lladdr, true);
   uint64_t dst_mac;

@@ -236,7 +236,49 @@ Reply RequestHandler::Stats(bool json) {
         .Key("busy_cycles").Uint(l.busy_cycles)
         .Key("cycles_per_packet").Double(l.packets ? static_cast<double>(l.busy_cycles) / l.packets : 0)
         .EndObject();
-  j.EndArray().Key("processed").Uint(s.processed).EndObject();
+  j.EndArray().Key("processed").Uint(s.processed);
+  const Books& b = s.books;
+  const dp::WalkBooks& t = b.total;
+  j.Key("books").BeginObject()
+      .Key("balanced").Bool(b.balanced())
+      .Key("off").Uint(b.off())
+      .Key("consistent").Bool(b.consistent)
+      .Key("received").Uint(t.received)
+      .Key("made").Uint(t.made())
+      .Key("answered_in_place").Uint(t.answered_in_place)
+      .Key("fragments_made").Uint(t.fragments_made)
+      .Key("reassembled").Uint(t.reassembled)
+      .Key("sent").Uint(t.sent)
+      .Key("dropped").Uint(t.dropped)
+      .Key("handed_off").Uint(t.handed_off())
+      .Key("punted").Uint(t.punted)
+      .Key("fragmented").Uint(t.fragmented)
+      .Key("to_reassembly").Uint(t.to_reassembly)
+      .Key("reasm_used").Uint(t.reasm_used)
+      .Key("reasm_dropped").Uint(t.reasm_dropped)
+      .Key("reasm_waiting").Int(t.reasm_waiting())
+      .Key("tx_queued").Uint(t.tx_queued())
+      .Key("tx_full").Uint(t.tx_full)
+      .Key("control").BeginObject()
+      .Key("punted").Uint(b.punted)
+      .Key("in_ring").Uint(b.in_ring)
+      .Key("absorbed").Uint(b.absorbed)
+      .Key("released").Uint(b.released)
+      .Key("dropped").Uint(b.ctl_dropped)
+      .Key("held").Uint(b.held)
+      .Key("off").Int(b.control_off())
+      .Key("made").Uint(b.ctl_made)
+      .Key("inbox_queued").Uint(b.inbox_queued)
+      .Key("tx_full").Uint(b.ctl_tx_full)
+      .Key("in_inbox").Uint(b.in_inbox)
+      .Key("sends_off").Int(b.sends_off())
+      .Key("inbox_off").Int(b.inbox_off())
+      .EndObject()
+      .Key("workers").BeginArray();
+  for (const auto& [lcore, w] : b.workers)
+    j.BeginObject().Key("lcore").Uint(lcore).Key("received").Uint(w.received)
+        .Key("off").Int(w.off()).EndObject();
+  j.EndArray().EndObject().EndObject();
   return Reply{true, j.Take()};
 }
 

@@ -39,10 +39,11 @@ Resolver::~Resolver() {
 void Resolver::Shutdown() {
   if (shut_) return;
   shut_ = true;
+  dp::BooksOpen(c_);
   for (auto& [key, e] : entries_) {
     c_.CountDrop(dp::Drop::no_neighbour, e.held.size());
     for (const Held& h : e.held) rte_pktmbuf_free(h.m);
-    held_ -= static_cast<uint32_t>(e.held.size());
+    AddHeld(-static_cast<int64_t>(e.held.size()));
     e.held.clear();
   }
   if (rte_ring* r = dp_.punt_ring()) {
@@ -52,10 +53,22 @@ void Resolver::Shutdown() {
       rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
     }
   }
+  dp::BooksClose(c_);
+}
+
+void Resolver::AddHeld(int64_t n) {
+  held_ = static_cast<uint32_t>(static_cast<int64_t>(held_) + n);
+  std::atomic_ref<uint64_t>(c_.held).store(held_, std::memory_order_relaxed);
 }
 
 void Resolver::Poll() {
   if (shut_) return;
+  // The books (dataplane/books.h) are in motion until the round is over.
+  dp::BooksOpen(c_);
+  struct Close {
+    dp::LcoreCounters& c;
+    ~Close() { dp::BooksClose(c); }
+  } books_close{c_};
   rte_ring* ring = dp_.punt_ring();
   void* frames[64];
   uint32_t done = 0;
@@ -82,9 +95,11 @@ void Resolver::Poll() {
                   ? dp_.tables().ports[meta.port].mtu.load(std::memory_order_relaxed)
                   : uint16_t{0xffff},
               c_);
+          c_.Count(dp::Event::punt_absorbed);  // (the books: taken in like ARP/ND)
           rte_pktmbuf_free(m);
           break;
         default:
+          c_.Count(dp::Event::punt_absorbed);  // (cannot happen: the workers punt nothing else)
           rte_pktmbuf_free(m);
       }
     }
@@ -110,7 +125,9 @@ void Resolver::Send(rte_mbuf* m, uint16_t port) {
   if (shut_ || inbox_ == nullptr || rte_ring_sp_enqueue(inbox_, m) != 0) {
     c_.CountDrop(dp::Drop::tx_full);
     rte_pktmbuf_free(m);
+    return;
   }
+  c_.Count(dp::Event::inbox_queued);
 }
 
 bool Resolver::WriteTable(uint16_t port, const IpAddr& a, const uint64_t* mac) {
@@ -134,6 +151,7 @@ void Resolver::HandleHold(rte_mbuf* m) {
     const dp::NeighKey k = KeyOf(port, a);
     uint64_t mac;
     if (dp_.tables().neighbours.Lookup(&k, &mac)) {
+      c_.Count(dp::Event::neigh_released);  // (in the books: released, as if held a moment)
       SendWithMac(m, port, mac, meta.ether_type);
       return;
     }
@@ -148,7 +166,7 @@ void Resolver::HandleHold(rte_mbuf* m) {
   Entry& e = it->second;
   if (e.state != State::kIncomplete) {  // answered between the worker's lookup and now
     e.held.push_back({m, meta.ether_type});
-    ++held_;
+    AddHeld(1);
     Release(port, e);
     return;
   }
@@ -157,7 +175,7 @@ void Resolver::HandleHold(rte_mbuf* m) {
     rte_pktmbuf_free(m);
   } else {
     e.held.push_back({m, meta.ether_type});
-    ++held_;
+    AddHeld(1);
     c_.Count(dp::Event::neigh_held);
   }
   if (created) {
@@ -197,14 +215,14 @@ void Resolver::Release(uint16_t port, Entry& e) {
     c_.Count(dp::Event::neigh_released);
     SendWithMac(h.m, port, e.mac, h.ether_type);
   }
-  held_ -= static_cast<uint32_t>(e.held.size());
+  AddHeld(-static_cast<int64_t>(e.held.size()));
   e.held.clear();
 }
 
 void Resolver::DropHeld(Entry& e) {
   c_.CountDrop(dp::Drop::no_neighbour, e.held.size());
   for (const Held& h : e.held) rte_pktmbuf_free(h.m);
-  held_ -= static_cast<uint32_t>(e.held.size());
+  AddHeld(-static_cast<int64_t>(e.held.size()));
   e.held.clear();
 }
 
@@ -212,14 +230,18 @@ void Resolver::OnStaticNeighbour(uint16_t port, const IpAddr& addr, uint64_t mac
   auto it = entries_.find(Key{port, addr});
   if (it == entries_.end()) return;
   it->second.mac = mac;
+  dp::BooksOpen(c_);
   Release(port, it->second);
+  dp::BooksClose(c_);
   entries_.erase(it);
 }
 
 bool Resolver::DeleteLearned(uint16_t port, const IpAddr& addr) {
   auto it = entries_.find(Key{port, addr});
   if (it == entries_.end()) return false;
+  dp::BooksOpen(c_);
   DropHeld(it->second);
+  dp::BooksClose(c_);
   if (it->second.state != State::kIncomplete) WriteTable(port, addr, nullptr);
   entries_.erase(it);
   return true;

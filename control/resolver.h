@@ -93,6 +93,7 @@ class Resolver {
   // Returns false if there was no entry to update (or the address is static).
   bool Learn(uint16_t port, const IpAddr& a, uint64_t mac, bool create);
   void Release(uint16_t port, Entry& e);
+  void AddHeld(int64_t n);  // held_ += n, and the control counters' `held` gauge
   void DropHeld(Entry& e);
   void Solicit(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);
   void SolicitArp(uint16_t port, const IpAddr& target, const uint64_t* unicast_mac);  // arp.cc

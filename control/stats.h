@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "control/gateway.h"
+#include "dataplane/books.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/drop_reason.h"
 
@@ -28,12 +29,48 @@ struct LcoreStats {
   uint64_t packets = 0;
   uint64_t busy_cycles = 0;
 };
+// The books (dataplane/books.h) of every worker, and of the control thread for what the workers
+// handed it: docs/reliability.md 3 defines each term.
+struct Books {
+  bool consistent = true;  // read while no thread was between two counters of one packet
+  std::vector<std::pair<unsigned, dp::WalkBooks>> workers;  // (lcore, its books)
+  dp::WalkBooks total;
+  // The control thread: the punted packets, where they are.
+  uint64_t punted = 0;     // Σ workers' punted
+  uint64_t in_ring = 0;    // still in the punt ring
+  uint64_t absorbed = 0;   // ARP/ND taken in (punt_absorbed)
+  uint64_t released = 0;   // held packets sent (neigh_released)
+  uint64_t ctl_dropped = 0;  // no_neighbour, bad_ndisc, slowpath_full on the control thread
+  uint64_t held = 0;       // waiting for a neighbour now
+  // What the control thread sends: released + ARP/ND it builds = queued to worker 0 + tx_full.
+  uint64_t ctl_made = 0;
+  uint64_t inbox_queued = 0;
+  uint64_t ctl_tx_full = 0;
+  uint64_t in_inbox = 0;  // queued, not yet taken by the worker
+
+  int64_t control_off() const {
+    return static_cast<int64_t>(punted) -
+           static_cast<int64_t>(in_ring + absorbed + released + ctl_dropped + held);
+  }
+  int64_t sends_off() const {
+    return static_cast<int64_t>(ctl_made) - static_cast<int64_t>(inbox_queued + ctl_tx_full);
+  }
+  int64_t inbox_off() const {
+    return static_cast<int64_t>(inbox_queued) -
+           static_cast<int64_t>(total.inbox_sent + in_inbox);
+  }
+  // Σ of every imbalance, in packets (0: the books balance).
+  uint64_t off() const;
+  bool balanced() const { return off() == 0; }
+};
+
 struct StatsSnapshot {
   uint64_t processed = 0;
   std::array<uint64_t, dp::kDropCount> drops{};    // workers' and the control thread's
   std::array<uint64_t, dp::kEventCount> events{};
   std::vector<PortStats> ports;
   std::vector<LcoreStats> lcores;
+  Books books;
 };
 
 StatsSnapshot TakeSnapshot(const dp::Dataplane& dp);
@@ -43,7 +80,10 @@ dp::TunnelCounters TunnelTotals(const dp::Dataplane& dp, uint32_t tunnel_id);
 // no reply touches the dataplane.
 void RegisterTelemetry(const dp::Dataplane* dp);
 
-// Counters for people: ports, drops by reason, busy tunnels, per-lcore load.
+// The books as lines of text: "books: balanced" or "books: OFF by N ...", then the terms.
+std::string BooksText(const Books& b);
+
+// Counters for people: ports, drops by reason, busy tunnels, per-lcore load, the books.
 std::string ReportText(const StatsSnapshot& s, const dp::Dataplane& dp, const Gateway& gw);
 
 // The exit report: per-port counters, drops by reason, per-tunnel counters, per-lcore load.

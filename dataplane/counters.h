@@ -42,7 +42,17 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(no_mbuf, "ARP/ND messages the control thread could not build: the mbuf pool was empty")  \
   X(icmp_relayed, "ICMP errors about tunnel packets relayed to the inner source")       \
   X(pmtu_learned, "path MTUs learned or refreshed from fragmentation needed")           \
-  X(pmtu_expired, "learned path MTUs expired")
+  X(pmtu_expired, "learned path MTUs expired")                               \
+  /* The books (dataplane/books.h): where each packet went, besides the drop reasons. */ \
+  X(walk_dropped, "received packets whose walk ended in a drop (the worker freed them)") \
+  X(walk_handed_off, "received packets whose walk handed the mbuf on (punted, fragmented, reassembling)") \
+  X(sent_slowpath, "frames the walk queued for TX besides its answer (fragments, reassembled packets)") \
+  X(reasm_in, "fragments given to the reassembly table")                                 \
+  X(reasm_used, "fragments that became part of a reassembled packet")                    \
+  X(reasm_dropped, "fragments the reassembly table gave up (also counted as drop fragment)") \
+  X(inbox_sent, "frames of the control thread queued for TX by this worker")            \
+  X(punt_absorbed, "punted ARP/ND messages the control thread took in (learned, answered, ignored)") \
+  X(inbox_queued, "frames the control thread queued for a worker to send")
 
 enum class Event : uint8_t {
 #define GW_X(name, desc) name,
@@ -63,7 +73,7 @@ inline constexpr std::array<std::string_view, kEventCount> kEventDescriptions = 
 };
 
 struct alignas(64) LcoreCounters {
-  uint64_t processed = 0;    // packets fully handled: queued for TX or dropped
+  uint64_t processed = 0;    // packets received and walked: each one ends in the books (books.h)
   uint64_t busy_cycles = 0;  // TSC cycles spent in loops that received something
   uint64_t busy_packets = 0;
   // Poll loops run, one relaxed increment per loop: the worker's heartbeat, which the systemd
@@ -72,9 +82,27 @@ struct alignas(64) LcoreCounters {
   std::array<uint64_t, kDropCount> drops{};
   std::array<uint64_t, kEventCount> events{};
   // (Per-tunnel counters are in the worker's tunnel lines: TunnelLine, tunnel/datapath.)
+  // Odd while the owner is between two counters of one packet's books (BooksOpen/BooksClose):
+  // a reader on another thread retries until it reads an even value twice (ReadBooks, books.h).
+  uint64_t seq = 0;
+  uint64_t held = 0;  // the control thread's block only: packets held for resolution now
 
   void CountDrop(Drop why, uint64_t n = 1) noexcept { Bump(drops[static_cast<size_t>(why)], n); }
   void Count(Event e, uint64_t n = 1) noexcept { Bump(events[static_cast<size_t>(e)], n); }
+  uint64_t drop(Drop why) const noexcept { return Read(drops[static_cast<size_t>(why)]); }
+  uint64_t event(Event e) const noexcept { return Read(events[static_cast<size_t>(e)]); }
 };
+
+// A sequence-counter write section over a block's counters (one writer: its owner). Two plain
+// stores and compiler barriers; x86 orders the stores itself.
+inline void BooksOpen(LcoreCounters& c) noexcept {
+  std::atomic_ref<uint64_t> s(c.seq);
+  s.store(s.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+}
+inline void BooksClose(LcoreCounters& c) noexcept {
+  std::atomic_ref<uint64_t> s(c.seq);
+  s.store(s.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
 
 }  // namespace gw::dp

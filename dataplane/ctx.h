@@ -64,6 +64,7 @@ enum class Hop : uint8_t { kForward, kOriginate };
 // A finished frame that is not the walk's own return value (fragments, reassembled packets).
 inline void Send(Ctx& ctx, uint16_t port, rte_mbuf* m) noexcept {
   WorkerIo& io = *ctx.io;
+  ctx.c->Count(Event::sent_slowpath);
   if (io.capture != nullptr) [[unlikely]] {
     if (*io.captured < io.capture_max) {
       m->port = port;

@@ -198,4 +198,16 @@ inline uint16_t Process(Ctx& ctx, rte_mbuf* m, const PortState& in_port) noexcep
   return Dropped(ctx, Drop::bad_ethertype);
 }
 
+// What the worker does with the walk's answer for a received packet when it is not an egress
+// port: frees a drop; books both outcomes (books.h: the walk's sent = received − these two, so the
+// forwarding path counts nothing per packet).
+[[gnu::cold]] inline void EndWalk(Ctx& ctx, rte_mbuf* m, uint16_t out) noexcept {
+  if (out == kDropped) {
+    rte_pktmbuf_free(m);
+    ctx.c->Count(Event::walk_dropped);
+  } else {
+    ctx.c->Count(Event::walk_handed_off);
+  }
+}
+
 }  // namespace gw::dp

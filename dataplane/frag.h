@@ -6,7 +6,7 @@
 //   Reassemble4: a fragment addressed to the gateway (Local4, forward.h) goes to this worker's
 //   table (timeout, bounded); once whole, the packet continues its local delivery here and is
 //   sent from here. What the table gives up on is counted as `fragment` drops when the death row
-//   is emptied (worker.cc).
+//   is emptied (worker.cc); the books count fragments in and out of the table (books.h).
 // IPv6 (RFC 8200 4.5): routers do not fragment, and fragments in transit are forwarded untouched
 // (nothing here looks past the IPv6 header of a packet it forwards). To the gateway:
 //   Reassemble6: a fragment addressed to the gateway (Local6) goes to the same table (DPDK keys
@@ -106,22 +106,55 @@ inline constexpr uint32_t kIpv6MinMtu = 1280;
   }
 }
 
+// The fragments in a chain the reassembly table returned or gave up (a whole packet, or what the
+// death row holds): the segments Reassemble4 marked as the first of a fragment.
+inline uint32_t FragmentsIn(rte_mbuf* m) noexcept {
+  uint32_t n = 0;
+  for (; m != nullptr; m = m->next) n += Meta(m)->kind == PuntKind::kFragment;
+  return n;
+}
+
+// Empties a death row, its fragments counted as given up (drop `fragment`, event reasm_dropped).
+[[gnu::cold]] inline void FreeDeathRow(LcoreCounters& c, rte_ip_frag_death_row* dr) noexcept {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < dr->cnt; ++i) n += FragmentsIn(dr->row[i]);
+  c.CountDrop(Drop::fragment, n);
+  c.Count(Event::reasm_dropped, n);
+  rte_ip_frag_free_death_row(dr, 0);
+}
+
+// Before a fragment goes into the reassembly table: its death row emptied if the table could
+// overflow it, and the fragment marked (its first segment), so that the books count it once in
+// whatever chain it ends up in, and booked as handed to the table (reasm_in).
+[[gnu::cold]] inline rte_ip_frag_death_row* IntoReassembly(Ctx& ctx, rte_mbuf* m) noexcept {
+  rte_ip_frag_death_row* dr = ctx.io->death_row;
+  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1))
+    FreeDeathRow(*ctx.c, dr);
+  for (rte_mbuf* s = m; s != nullptr; s = s->next)
+    Meta(s)->kind = s == m ? PuntKind::kFragment : PuntKind::kNone;
+  ctx.c->Count(Event::reasm_in);
+  return dr;
+}
+
+// A whole packet out of the reassembly table: booked (made: reassembled; its fragments used).
+[[gnu::cold]] inline void FromReassembly(Ctx& ctx, rte_mbuf* whole) noexcept {
+  ctx.c->Count(Event::reassembled);
+  ctx.c->Count(Event::reasm_used, FragmentsIn(whole));
+}
+
 // A fragment addressed to the gateway: into this worker's reassembly table; once whole, the
 // packet continues its walk here and is sent from here.
 [[gnu::cold]] inline uint16_t Reassemble4(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
                                           bool decapped) noexcept {
-  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr) return Dropped(ctx, Drop::fragment);
-  rte_ip_frag_death_row* dr = ctx.io->death_row;
-  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1)) {
-    ctx.c->CountDrop(Drop::fragment, dr->cnt);  // (full: empty it before the table adds more)
-    rte_ip_frag_free_death_row(dr, 0);
-  }
+  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr || g_punt_meta_offset < 0)
+    return Dropped(ctx, Drop::fragment);
+  rte_ip_frag_death_row* dr = IntoReassembly(ctx, m);
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
   m->l2_len = 0;
   m->l3_len = (ip->version_ihl & 0x0f) * 4u;
-  rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip);
+  rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, ctx.io->now, ip);
   if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
-  ctx.c->Count(Event::reassembled);
+  FromReassembly(ctx, whole);
   // The outer header, an inner header (with options) and the start of what follows: in one piece.
   PullUp(whole, whole->l3_len + 60 + 8);
   auto* wip = rte_pktmbuf_mtod(whole, rte_ipv4_hdr*);
@@ -143,7 +176,8 @@ inline constexpr uint32_t kIpv6MinMtu = 1280;
 // `fragment`, as are the datagrams the table gives up on.
 [[gnu::cold]] inline uint16_t Reassemble6(Ctx& ctx, rte_mbuf* m, bool l2_broadcast,
                                           bool decapped) noexcept {
-  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr) return Dropped(ctx, Drop::fragment);
+  if (ctx.io == nullptr || ctx.io->frag_tbl == nullptr || g_punt_meta_offset < 0)
+    return Dropped(ctx, Drop::fragment);
   constexpr uint32_t kHdrs = sizeof(rte_ipv6_hdr) + kIpv6FragHdrLen;
   if (m->data_len < kHdrs) return Dropped(ctx, Drop::fragment);
   auto* ip = rte_pktmbuf_mtod(m, rte_ipv6_hdr*);
@@ -155,17 +189,12 @@ inline constexpr uint32_t kIpv6MinMtu = 1280;
   if (payload <= kIpv6FragHdrLen || offset + (payload - kIpv6FragHdrLen) > 0xffff ||
       (more && ((payload - kIpv6FragHdrLen) & 7) != 0))
     return Dropped(ctx, Drop::fragment);
-  rte_ip_frag_death_row* dr = ctx.io->death_row;
-  if (dr->cnt > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN - 2 * (RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1)) {
-    ctx.c->CountDrop(Drop::fragment, dr->cnt);  // (full: empty it before the table adds more)
-    rte_ip_frag_free_death_row(dr, 0);
-  }
+  rte_ip_frag_death_row* dr = IntoReassembly(ctx, m);
   m->l2_len = 0;
   m->l3_len = kHdrs;
-  rte_mbuf* whole =
-      rte_ipv6_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, rte_rdtsc(), ip, fh);
+  rte_mbuf* whole = rte_ipv6_frag_reassemble_packet(ctx.io->frag_tbl, dr, m, ctx.io->now, ip, fh);
   if (whole == nullptr) return kConsumed;  // waiting for the rest, or on the death row
-  ctx.c->Count(Event::reassembled);
+  FromReassembly(ctx, whole);
   // The IPv6 header and the start of what follows (an ICMPv6 header): in one piece.
   PullUp(whole, sizeof(rte_ipv6_hdr) + 8);
   const uint16_t out = Local6(ctx, whole, l2_broadcast, decapped);

@@ -22,12 +22,17 @@ inline constexpr unsigned kPuntReserve = 1024;
 
 // Why a packet goes to the control thread; travels in the mbuf's PuntMeta dynfield.
 enum class PuntKind : uint8_t {
+  kNone = 0,
   kArp = 1,   // data at the ARP header; m->port = ingress port
   kNdisc,     // data at the IPv6 header of a validated NS/NA; m->port = ingress port
   kHold,      // a finished L3 packet waiting for the MAC of (family, addr) on `port`
   kPmtu,      // data at the IPv4 header of an ICMP fragmentation needed that a feature found to
               // be about a packet it sent (icmp.h); m->port = ingress port. Like kHold, it may
               // not take the slots kept for ARP and ND.
+  // Not punted: the first segment of a fragment given to the reassembly table (Reassemble4,
+  // frag.h), so that the books count the fragments in what the table returns or gives up, whatever
+  // their segments.
+  kFragment,
 };
 
 struct PuntMeta {
@@ -92,6 +97,9 @@ struct WorkerIo {
   rte_mempool* indirect = nullptr;     // fragment payloads (attached to the original)
   rte_ip_frag_tbl* frag_tbl = nullptr;
   rte_ip_frag_death_row* death_row = nullptr;
+  // The reassembly table's clock: the TSC at the start of the worker's loop iteration (one read
+  // per iteration, not per fragment; tests and fuzz targets drive it).
+  uint64_t now = 0;
   TokenBucket icmp;
   uint32_t frag6_id = 0;  // next IPv6 fragment identification (Fragment6); the worker's own range
   // Tests: frames the slow paths send go here instead of a TX buffer.

@@ -8,7 +8,8 @@
 namespace gw::dp {
 namespace {
 
-// TX buffer overflow: the queue is full. Count and free what did not go.
+// TX buffer overflow: the queue is full. Count and free what did not go. (In the books, these
+// were sent, then refused: tx_full is not one of the walk's drops.)
 void OnTxFull(rte_mbuf** unsent, uint16_t count, void* userdata) {
   auto* c = static_cast<LcoreCounters*>(userdata);
   Bump(c->drops[static_cast<size_t>(Drop::tx_full)], count);
@@ -85,11 +86,14 @@ Worker::~Worker() {
 
 void Worker::DrainInbox() {
   void* frames[64];
+  BooksOpen(counters_);
   const unsigned n = rte_ring_sc_dequeue_burst(inbox_, frames, 64, nullptr);
+  counters_.Count(Event::inbox_sent, n);
   for (unsigned i = 0; i < n; ++i) {
     auto* m = static_cast<rte_mbuf*>(frames[i]);
     rte_eth_tx_buffer(m->port, index_, txb_[m->port], m);
   }
+  BooksClose(counters_);
 }
 
 // Reassembly: what the table gave up on is freed (and counted) outside the packet loop, and
@@ -100,8 +104,9 @@ void Worker::Housekeeping(uint64_t now) {
     next_expire_ = now + rte_get_tsc_hz() / 10;
   }
   if (death_row_->cnt != 0) {
-    counters_.CountDrop(Drop::fragment, death_row_->cnt);
-    rte_ip_frag_free_death_row(death_row_, 0);
+    BooksOpen(counters_);
+    FreeDeathRow(counters_, death_row_);
+    BooksClose(counters_);
   }
   if (test_only_stall_at_ != 0 && now >= test_only_stall_at_) [[unlikely]]
     StallForTest();
@@ -140,6 +145,7 @@ int Worker::Run() {
 
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
+    io_.now = start;
     uint32_t got = 0;
     for (const RxQueue& q : rxqs_) {
       const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
@@ -148,22 +154,29 @@ int Worker::Run() {
       // returned to the control thread is handled under that change.
       ctx.NewBurst();  // (what it remembered came from the previous snapshot)
       got += n;
+      // The books (books.h) are in motion until `processed` has this burst.
+      BooksOpen(counters_);
       const PortState& in_port = t_.ports[q.port];
       if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {
         Bump(counters_.drops[static_cast<size_t>(Drop::link_down)], n);
+        counters_.Count(Event::walk_dropped, n);
         rte_pktmbuf_free_bulk(pkts, n);
         Bump(counters_.processed, n);
+        BooksClose(counters_);
         continue;
       }
+      // Every packet of the burst comes back once through `out`, whether a fast stage took it or
+      // the scalar walk: the books see both alike (EndWalk, forward.h).
       ProcessBurst(ctx, pkts, n, in_port, &hints, prefetch_, opts_.fast_path,
-                   [this](uint16_t, rte_mbuf* m, uint16_t out) {
+                   [this, &ctx](uint16_t, rte_mbuf* m, uint16_t out) {
                      if (out >= kConsumed) [[unlikely]] {
-                       if (out == kDropped) rte_pktmbuf_free(m);
+                       EndWalk(ctx, m, out);
                      } else {
                        rte_eth_tx_buffer(out, index_, txb_[out], m);
                      }
                    });
       Bump(counters_.processed, n);
+      BooksClose(counters_);
     }
     if (!rte_ring_empty(inbox_)) [[unlikely]]
       DrainInbox();
@@ -188,8 +201,9 @@ int Worker::Run() {
   for (;;) {
     rte_ip_frag_table_del_expired_entries(io_.frag_tbl, death_row_, UINT64_MAX);
     if (death_row_->cnt == 0) break;
-    counters_.CountDrop(Drop::fragment, death_row_->cnt);
-    rte_ip_frag_free_death_row(death_row_, 0);
+    BooksOpen(counters_);
+    FreeDeathRow(counters_, death_row_);
+    BooksClose(counters_);
   }
   FlushAll();
   rte_rcu_qsbr_thread_offline(qsbr, index_);

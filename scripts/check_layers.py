@@ -5,7 +5,7 @@
   - the data path (dataplane/, and every feature's datapath/) never includes the control side
     (control/, a feature's control/);
   - the control side includes the data path only through its API: dataplane/dataplane.h, the
-    tables (dataplane/tables/, a feature's tables), the counters and drop reasons, and the
+    tables (dataplane/tables/, a feature's tables), the counters, their books and drop reasons, and the
     stateless packet helpers (dataplane/packet/) -- never a stage of the walk;
   - a feature's folder is reached by the core data path only through the registries
     dataplane/feature_ctx.h, dataplane/features.h and dataplane/walk.h's hook declarations
@@ -25,7 +25,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 CONTROL_MAY_USE = [
     re.compile(r"^dataplane/dataplane\.h$"),
     re.compile(r"^dataplane/tables/"),
-    re.compile(r"^dataplane/(counters|drop_reason|dpdk|io)\.h$"),
+    re.compile(r"^dataplane/(counters|books|drop_reason|dpdk|io)\.h$"),
     re.compile(r"^dataplane/packet/"),
 ] + [re.compile(r"^%s/datapath/(tunnel_table|peer_table)\.h$" % f) for f in FEATURES]
 CORE_MAY_REACH_FEATURES_FROM = {

@@ -10,6 +10,9 @@ PKGS=(
   libabsl-dev libgflags-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-scapy       # independent packet encoder/decoder for the tests
+  # The fuzz targets (scripts/build.sh --fuzz, docs/reliability.md): clang 14, libFuzzer, and the
+  # sanitizer runtimes, which clang-14 only recommends (apt here installs no recommends).
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   tcpdump tshark iproute2 iputils-ping libpcap-dev
   # Operations (docs/operations.md): sd_notify and the watchdog, the /metrics HTTP server, a
   # Prometheus text parser for the tests, man pages, curl for the scrape test.

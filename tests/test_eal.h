@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dataplane/dpdk.h"
+#include "dataplane/io.h"
 
 namespace gw::testing {
 
@@ -27,6 +28,11 @@ inline int RunWithTestEal(const char* name, const char* lcores, const char* mem_
   eal_argv.push_back(nullptr);
   if (rte_eal_init(static_cast<int>(args.size()), eal_argv.data()) < 0) {
     std::fprintf(stderr, "%s: EAL init failed: %s\n", name, rte_strerror(rte_errno));
+    return 1;
+  }
+  // The mbuf field the walk's slow paths use (io.h), as Dataplane::Create registers it.
+  if (gw::dp::RegisterPuntMeta() < 0) {
+    std::fprintf(stderr, "%s: cannot register the punt field\n", name);
     return 1;
   }
   const std::string runtime_dir = rte_eal_get_runtime_dir();

@@ -1,6 +1,7 @@
 // A walk fixture with a worker's slow-path state (reassembly table, fragment pools, an ICMP
 // bucket that never runs dry, captured sends) over the seed configuration plus an `any` tunnel and
-// IPv6, and valid frames of every kind the gateway serves (Seeds) to start from. The robustness
+// IPv6, and valid frames of every kind the gateway serves (Seeds, IPv4 and IPv6 fragments to the
+// gateway included) to start from. The robustness
 // and vector-walk tests build on it.
 #pragma once
 
@@ -45,7 +46,7 @@ class SlowPathFixture : public WalkFixture {
   void TearDown() override {
     if (io_store_.frag_tbl != nullptr) rte_ip_frag_table_destroy(io_store_.frag_tbl);
     if (io_store_.death_row != nullptr) {
-      rte_ip_frag_free_death_row(io_store_.death_row, 0);
+      dp::FreeDeathRow(*counters_, io_store_.death_row);  // (booked as the worker does)
       rte_free(io_store_.death_row);
     }
     if (big_ != nullptr) {
@@ -114,6 +115,28 @@ class SlowPathFixture : public WalkFixture {
                                  .hop = 9, .payload = Payload(20)}
                                  .Build()};
     s.push_back({0, Eth(kP0, kNode2Mac, kEthIpv4, sit.Build())});
+    // An ICMPv6 echo request to the gateway in two fragments (RFC 8200 4.5: the fragment header
+    // right after the IPv6 header): reassembled, answered.
+    Bytes echo6 = {128, 0, 0, 0, 0x12, 0x34, 0, 1};
+    const Bytes data6 = Payload(72);
+    echo6.insert(echo6.end(), data6.begin(), data6.end());
+    Bytes pseudo;  // source, destination, length, next header 58
+    PutAddr6(pseudo, "2001:db8:1::2");
+    PutAddr6(pseudo, "2001:db8:1::1");
+    pseudo.insert(pseudo.end(), {0, 0, 0, static_cast<uint8_t>(echo6.size()), 0, 0, 0, 58});
+    pseudo.insert(pseudo.end(), echo6.begin(), echo6.end());
+    const uint16_t c6 = InetChecksum(pseudo.data(), pseudo.size());
+    echo6[2] = static_cast<uint8_t>(c6 >> 8);
+    echo6[3] = static_cast<uint8_t>(c6);
+    auto frag6 = [&](uint16_t at, uint16_t len, bool more) {
+      Bytes p = {58, 0, static_cast<uint8_t>(at >> 8), static_cast<uint8_t>((at & 0xf8) | more),
+                 0x0a, 0x0b, 0x0c, 0x0d};
+      p.insert(p.end(), echo6.begin() + at, echo6.begin() + at + len);
+      const Ip6 f{.src = "2001:db8:1::2", .dst = "2001:db8:1::1", .next = 44, .payload = p};
+      return std::make_pair(uint16_t{1}, Eth(kP1, kHostAMac, kEthIpv6, f.Build()));
+    };
+    s.push_back(frag6(0, 48, true));
+    s.push_back(frag6(48, 32, false));
     return s;
   }
 

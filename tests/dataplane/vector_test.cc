@@ -2,8 +2,9 @@
 // the gateway serves, and mutations of them — are walked through ProcessBurst with the fast stages
 // (as a worker does) and with every packet on the scalar walk (--fast_path=off), each from the
 // same fresh state; every packet's fate and bytes, every frame the slow paths sent, every drop
-// and event counter, every tunnel counter and the outer IPv4 ids must agree. And the fast stages
-// must actually take the common cases (else this would compare the scalar walk with itself).
+// and event counter, every tunnel counter and the outer IPv4 ids must agree, and the books
+// (dataplane/books.h) balance both ways. And the fast stages must actually take the common cases
+// (else this would compare the scalar walk with itself).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -11,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "dataplane/books.h"
 #include "dataplane/vector.h"
 #include "tests/dataplane/slow_path_fixture.h"
 
@@ -32,6 +34,7 @@ class VectorWalkTest : public SlowPathFixture {
     std::vector<uint64_t> events;
     std::vector<dp::TunnelCounters> tunnels;
     uint16_t ip_id;
+    dp::WalkBooks books;
   };
 
   // More frames the fast stages take, or must leave to the scalar walk, on top of Seeds().
@@ -105,22 +108,31 @@ class VectorWalkTest : public SlowPathFixture {
       ctx.NewBurst();
       dp::ProcessBurst(ctx, pkts.data(), static_cast<uint16_t>(pkts.size()),
                        tables_->ports[port], hints.get(), /*prefetch=*/true, fast,
-                       [&r](uint16_t, rte_mbuf* m, uint16_t out) {
+                       [&r, &ctx](uint16_t, rte_mbuf* m, uint16_t out) {
                          Fate f{out, {}};
                          if (out < dp::kConsumed) {
                            const auto* d = rte_pktmbuf_mtod(m, const uint8_t*);
                            f.frame.assign(d, d + m->data_len);
+                           rte_pktmbuf_free(m);
+                         } else {
+                           dp::EndWalk(ctx, m, out);  // (as Worker::Run: books it, frees a drop)
                          }
-                         if (out != dp::kConsumed) rte_pktmbuf_free(m);
                          r.fates.push_back(std::move(f));
                        });
+      dp::Bump(counters_->processed, pkts.size());
       for (uint16_t i = 0; i < n_captured_; ++i) {
         const auto* d = rte_pktmbuf_mtod(captured_[i], const uint8_t*);
         r.sent.emplace_back(d, d + captured_[i]->data_len);
       }
       FreeCaptured();
-      if (io_store_.death_row->cnt != 0) rte_ip_frag_free_death_row(io_store_.death_row, 0);
+      if (io_store_.death_row->cnt != 0) dp::FreeDeathRow(*counters_, io_store_.death_row);
     }
+    // What is still being reassembled given up, as a worker does on its way out: the books close.
+    do {
+      rte_ip_frag_table_del_expired_entries(io_store_.frag_tbl, io_store_.death_row, UINT64_MAX);
+      dp::FreeDeathRow(*counters_, io_store_.death_row);
+    } while (io_store_.death_row->cnt != 0);
+    r.books = dp::WalkBooksOf(*counters_);
     r.drops = Drops();
     r.events.assign(counters_->events.begin(), counters_->events.end());
     for (uint32_t id = 0; id < 8; ++id) r.tunnels.push_back(Tc(id));
@@ -163,6 +175,13 @@ TEST_F(VectorWalkTest, ChangesNothing) {
     EXPECT_EQ(fast.tunnels[id].decap_bytes, scalar.tunnels[id].decap_bytes) << "tunnel " << id;
   }
   EXPECT_EQ(fast.ip_id, scalar.ip_id);
+  // Every packet of both walks ends in the books (dataplane/books.h), the fast stages' included.
+  for (const Run* run : {&fast, &scalar}) {
+    EXPECT_EQ(run->books.received, fast.fates.size());
+    EXPECT_EQ(run->books.off(), 0) << (run == &fast ? "fast" : "scalar");
+    EXPECT_EQ(run->books.reasm_waiting(), 0) << (run == &fast ? "fast" : "scalar");
+  }
+  EXPECT_GT(fast.books.to_reassembly, 0u);
   // Something of everything was walked: sent, dropped, handed off.
   EXPECT_GT(sent, 2000u);
   EXPECT_NE(scalar.drops, "");

@@ -47,8 +47,15 @@ def t_stats():
     gw.ok("tunnel", "add", "ts2", "mode", "sit", "remote", "10.0.0.2", "local", "10.0.0.1")
     try:
         s = gw.js("stats")
-        check_eq(sorted(s), sorted(["ports", "tunnels", "drops", "events", "lcores", "processed"]),
+        check_eq(sorted(s), sorted(["ports", "tunnels", "drops", "events", "lcores", "processed",
+                                    "books"]),
                  "top-level keys of -j stats")
+        b = s["books"]
+        check(b.get("balanced") is True and b.get("off") == 0 and b.get("received") == s["processed"],
+              f"books of an idle gateway: {b}")
+        check(isinstance(b.get("control"), dict) and b["control"].get("off") == 0,
+              f"books: the control thread's: {b}")
+        check_eq([w.get("lcore") for w in b.get("workers", [])], [1], "books: one per worker")
         check_eq(list(s["events"]), event_names_from_source(), "stats events (vs dataplane/counters.h)")
         check(isinstance(s["processed"], int), f"processed: {s['processed']!r}")
         check_eq([p.get("name") for p in s["ports"]], ["port0", "port1"], "stats ports")
@@ -70,6 +77,8 @@ def t_stats():
         text = gw.ok("stats")
         check(text.strip() and "port0" in text and "port1" in text and "processed" in text,
               f"text stats: {text!r}")
+        check(re.search(r"^books: balanced$", text, re.M) is not None,
+              f"text stats: no 'books: balanced' line: {text!r}")
     finally:
         gw.ok("tunnel", "del", "ts1")
         gw.ok("tunnel", "del", "ts2")

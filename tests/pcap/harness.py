@@ -15,7 +15,8 @@ STABLE_S (frames the control thread sends later: ARP/ND, held packets, retransmi
 case's live_check (gwctl), SIGTERM, then check: exit status 0, "mempool: in_use=0", each port's
 tx pcap equals the expected packets byte for byte and in order (gateway-chosen IPv4 ids of
 frames wrapped in GenId taken from the actual frame), drop counters equal DROPS exactly, the
-EVENTS named, and the per-port rx/tx counters agree with what was sent and written.
+EVENTS named, the per-port rx/tx counters agree with what was sent and written, and the books
+balance (docs/reliability.md 3), live and in the exit report.
 """
 import argparse
 import difflib
@@ -725,8 +726,31 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
                 if ps.get(key) != want:
                     what = "frames sent to it" if key.startswith("rx") else "frames in its tx pcap"
                     failures.append(f"port{p}.{key} = {ps.get(key)}, but {what}: {want}")
+        failures += books_check(snap, ports, actual)
+    if "books: balanced" not in text:
+        failures.append("the exit report does not say 'books: balanced':\n" +
+                        "\n".join(ln for ln in text.splitlines() if ln.startswith(("books", "  "))))
     if hasattr(mod, "check"):
         failures += list(mod.check(actual, snap if isinstance(snap, dict) else {}) or [])
+    return failures
+
+
+def books_check(snap, ports, actual):
+    """The accounting invariant (docs/reliability.md 3): every packet a worker received is sent,
+    dropped under a reason or handed off, and what was handed off is where it went; the frames
+    the workers queued for TX, less those the queue refused, are the frames in the tx pcaps."""
+    b = snap.get("books")
+    if not isinstance(b, dict):
+        return [f"/gateway/stats has no 'books' object: {json.dumps(snap)}"]
+    failures = []
+    if b.get("balanced") != 1 or b.get("off") != 0:
+        failures.append(f"books do not balance (off by {b.get('off')}): {json.dumps(b, sort_keys=True)}")
+    if b.get("received") != snap.get("processed"):
+        failures.append(f"books: received {b.get('received')} != processed {snap.get('processed')}")
+    wire = sum(len(actual[p]) for p in range(ports))
+    if b.get("tx_queued", 0) - b.get("tx_full", 0) != wire:
+        failures.append(f"books: queued for TX {b.get('tx_queued')} - refused {b.get('tx_full')} "
+                        f"!= {wire} frames in the tx pcaps")
     return failures
 
 
