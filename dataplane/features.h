@@ -83,7 +83,7 @@ struct FastHooks {
 };
 
 using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4>;
-using Local6Handlers = LocalHandlers<IcmpInput6>;
+using Local6Handlers = LocalHandlers<TunnelInput<Outer6>, IcmpInput6>;
 using BurstStages = StageHooks<TunnelStage>;
 using FastStages = FastHooks<TunnelFastPath>;
 
