@@ -120,6 +120,12 @@ TEST(Tunnel, Ip6tnlModesAndOptions) {
   EXPECT_EQ(TunnelModeFamily(TunnelMode::kAny6), 6);
   EXPECT_EQ(TunnelModeFamily(TunnelMode::kAny), 4);
   EXPECT_EQ(TunnelModeIproute(TunnelMode::kIpip6), "ip/ipv6");
+  // `ip -6 tunnel` pastes as it is.
+  auto ip6 = Parse("ip -6 tunnel add t6 mode ip6ip6 remote 2001:db8::2 local 2001:db8::1");
+  ASSERT_TRUE(ip6.ok()) << ip6.status();
+  EXPECT_EQ(ip6->tunnel.mode, TunnelMode::kIp6ip6);
+  ExpectError("ip -6 route add ::/0 dev port0",
+              "unknown command \"-6\" (link, addr, tunnel, route, neigh)");
 }
 
 TEST(Tunnel, DelTakesOnlyTheName) {
