@@ -195,7 +195,8 @@ def ip6tnl(inner, src, dst, hlim, tc=0, encaplimit=4):
     if encaplimit is None:
         return IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=0, nh=nh) / inner
     opt = bytes([nh, 0, 4, 1, encaplimit, 1, 1, 0])
-    return IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=0, nh=60) / Raw(opt + bytes(inner))
+    raw = bytes(IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=0, nh=60) / Raw(opt + bytes(inner)))
+    return IPv6(raw)  # (parsed back, so that GenId finds the inner IPv4 header)
 
 
 def eth(src, dst, ip):
