@@ -16,8 +16,10 @@
 // local and remote. The options header is Linux's init_tel_txopt bytes:
 //   [next header, 0 (8 bytes), 0x04 (tunnel encapsulation limit), 0x01, limit, 0x01 (PadN), 0x01, 0x00]
 // The tunnel's addresses and limit are in its record (TunnelRec), which the walk reads through the
-// table's slot (a grace period keeps it alive for the burst); its flags, MTU, bound port, fixed
-// traffic class and hop limit are in the TunnelView like an IPv4 tunnel's.
+// table's slot (a grace period keeps it alive for the burst), and Write takes the whole header
+// from it; the flags, MTU and bound port that Encap checks are in the TunnelView like an IPv4
+// tunnel's. (Right at a `tunnel change`, one packet may be checked against the old line and
+// written from the new record: its MTU check then used the old limit.)
 #pragma once
 
 #include <cstdint>
@@ -154,16 +156,18 @@ struct Outer6 {
   static constexpr bool kFragmentsInner = true;
 
   // The outer header (and the options header) in front of the inner packet (headroom checked).
-  static void Write(Ctx& ctx, rte_mbuf* m, uint32_t id, const TunnelView& tun, const Inner& in,
+  static void Write(Ctx& ctx, rte_mbuf* m, uint32_t id, const TunnelView& /*tun*/, const Inner& in,
                     const Addr& outer_dst, uint8_t inner_ttl) noexcept {
+    // Every field of the header from one record (a `tunnel change` publishes a new one whole),
+    // not some from the worker's line and some from the record.
     const TunnelRec* r = Rec(ctx, id);  // (present: Encap read the tunnel's line)
     const uint16_t len = r->Overhead6();
     const uint32_t inner_len = m->pkt_len;
     auto* o = reinterpret_cast<rte_ipv6_hdr*>(rte_pktmbuf_prepend(m, len));
-    const uint8_t tclass = OuterTos(tun.tos_inherit(), tun.tmpl_tos(), in.tos);
+    const uint8_t tclass = OuterTos(r->tos_inherit, r->tmpl.type_of_service, in.tos);
     o->vtc_flow = rte_cpu_to_be_32(6u << 28 | uint32_t{tclass} << 20);
     o->payload_len = rte_cpu_to_be_16(static_cast<uint16_t>(inner_len + len - sizeof(*o)));
-    o->hop_limits = OuterTtl(tun.tmpl_ttl(), inner_ttl);
+    o->hop_limits = OuterTtl(r->tmpl.time_to_live, inner_ttl);
     std::memcpy(o->src_addr, r->local6.data(), 16);
     std::memcpy(o->dst_addr, outer_dst.b, 16);
     if (r->encap_limit < 0) {
