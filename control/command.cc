@@ -182,13 +182,8 @@ std::vector<absl::string_view> Tokenize(absl::string_view line) {
 
 absl::StatusOr<Command> ParseCommand(const std::vector<absl::string_view>& t) {
   size_t pos = 0;
-  if (pos < t.size() && t[pos] == "ip") {
-    ++pos;
-    // `ip -6 tunnel ...` (ip6tnl): the tunnel's addresses say the family; -6 elsewhere is not
-    // taken (the objects' words take both families without it).
-    if (pos + 1 < t.size() && t[pos] == "-6" && (Is(t[pos + 1], "tunnel", 1) || t[pos + 1] == "tunl"))
-      ++pos;
-  }
+  if (pos < t.size() && t[pos] == "ip") ++pos;
+  if (pos + 1 < t.size() && IsIp6Tunnel(t[pos], t[pos + 1])) ++pos;
   if (pos >= t.size()) return InvalidArgumentError("empty command");
   absl::string_view obj = t[pos];
   Args a(t, pos + 1);
