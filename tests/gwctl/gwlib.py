@@ -353,9 +353,11 @@ def port(gw, name):
 
 
 def tunnel_json(name, local, mode="ipip", remote="any", ttl="inherit", tos=0, pmtudisc=True,
-                dev=None, mtu=1480, up=False):
+                dev=None, mtu=1480, up=False, outer=4, encaplimit=None):
+    """`gwctl -j tunnel show`'s object; outer 6 (ip6tnl) with encaplimit a number or "none"."""
     return {"name": name, "mode": mode, "local": local, "remote": remote, "ttl": ttl, "tos": tos,
-            "pmtudisc": pmtudisc, "dev": dev, "mtu": mtu, "up": up}
+            "pmtudisc": pmtudisc, "outer": outer, "encaplimit": encaplimit, "dev": dev, "mtu": mtu,
+            "up": up}
 
 
 def by_name(items):
