@@ -123,8 +123,10 @@ ERROR_CASES = [
     # bad values
     (["tunnel", "add", "t9", "mode", "gre", "local", "10.0.0.60"], 1, r'^bad tunnel mode "gre" \(ipip, sit, any; over IPv6: ip6ip6, ipip6, any\)$'),
     (["tunnel", "add", "t9", "local", "any"], 1, r'^"local any" is not supported'),
+    (["tunnel", "add", "t9", "mode", "sit", "local", "2001:db8::1"], 1,
+     r'^local "2001:db8::1" is IPv6: mode sit is over IPv4 \(over IPv6: mode ip6ip6, ipip6, any\)$'),
     (["tunnel", "add", "t9", "local", "2001:db8::1"], 1,
-     r'^local "2001:db8::1" is IPv6: mode ipip is over IPv4 \(over IPv6: mode ip6ip6, ipip6, any\)$'),
+     r'^"remote any" is not supported for mode ip6ip6 \(IPv6 underlay\): give the remote address$'),
     (["tunnel", "add", "t9", "mode", "ip6ip6", "remote", "10.0.0.1", "local", "2001:db8::1"], 1,
      r'^remote "10\.0\.0\.1" is IPv4: mode ip6ip6 is over IPv6 \(over IPv4: ipip, sit, any\)$'),
     (["tunnel", "add", "t9", "mode", "ip6ip6", "remote", "2001:db8::2", "local", "2001:db8::1",

@@ -195,7 +195,9 @@ absl::Status Tunnels::Add(const Command& c) {
   t.name = c.name;
   t.remote = o.remote.value_or(IpAddr{});
   if (o.local) t.local = *o.local;
-  t.mode = Resolve(o.mode.value_or(TunnelMode::kIpip), t);
+  // Without a mode: ipip, or over IPv6 addresses ip6ip6 (`ip -6 tunnel add`'s default).
+  const bool v6 = t.local.family == 6 || t.remote.family == 6;
+  t.mode = Resolve(o.mode.value_or(v6 ? TunnelMode::kIp6ip6 : TunnelMode::kIpip), t);
   // ip6tnl's defaults (iproute2 ip6tunnel.c): hop limit 64, encapsulation limit 4; ipip's: ttl
   // inherit.
   t.ttl = o.ttl.value_or(t.family() == 6 ? kIp6DefaultHopLimit : 0);

@@ -442,6 +442,10 @@ TEST_F(TunnelsTest, Ip6tnlRefusalsNameTheToken) {
                  "ip6ip6, ipip6, any)");
   EXPECT_REFUSED("tunnel add x mode ip6ip6 remote 2001:db8:65::189", StatusCode::kInvalidArgument,
                  "tunnel needs \"local ADDRESS\" (IPv6)");
+  // Without a mode, IPv6 addresses make an ip6ip6 tunnel, as `ip -6 tunnel add` does.
+  ASSERT_TRUE(Config({"tunnel add t7 remote 2001:db8:65::190 local 2001:db8:65::187"}));
+  EXPECT_EQ(GwTunnel("t7")->mode, ctl::TunnelMode::kIp6ip6);
+  ASSERT_TRUE(Config({"tunnel del t7"}));
   EXPECT_REFUSED("tunnel add x mode ip6ip6 remote any local 2001:db8:65::187",
                  StatusCode::kInvalidArgument,
                  "\"remote any\" is not supported for mode ip6ip6 (IPv6 underlay): give the "
