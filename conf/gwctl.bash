@@ -80,12 +80,13 @@ _gwctl() {
             elif (( n == 2 )) && [[ $verb != add ]]; then _gwctl_reply $(_gwctl_names tunnels)
             elif [[ $verb == add || $verb == change ]] && (( n >= 3 )); then
                 case $prev in
-                    mode) _gwctl_reply ipip sit any ;;
+                    mode) _gwctl_reply ipip sit any ip6ip6 ipip6 ;;
                     remote) _gwctl_reply any ;;
-                    ttl|tos) _gwctl_reply inherit ;;
+                    ttl|tos|hoplimit|tclass) _gwctl_reply inherit ;;
+                    encaplimit) _gwctl_reply none ;;
                     dev) _gwctl_reply $(_gwctl_names ports) ;;
                     local) ;;
-                    *) _gwctl_reply mode remote local ttl tos dev pmtudisc nopmtudisc ;;
+                    *) _gwctl_reply mode remote local ttl tos hoplimit tclass encaplimit dev pmtudisc nopmtudisc ;;
                 esac
             fi ;;
         r|ro|rou|rout|route)

@@ -183,6 +183,7 @@ std::vector<absl::string_view> Tokenize(absl::string_view line) {
 absl::StatusOr<Command> ParseCommand(const std::vector<absl::string_view>& t) {
   size_t pos = 0;
   if (pos < t.size() && t[pos] == "ip") ++pos;
+  if (pos + 1 < t.size() && IsIp6Tunnel(t[pos], t[pos + 1])) ++pos;
   if (pos >= t.size()) return InvalidArgumentError("empty command");
   absl::string_view obj = t[pos];
   Args a(t, pos + 1);

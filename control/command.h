@@ -64,5 +64,12 @@ std::vector<absl::string_view> Tokenize(absl::string_view line);
 
 // Errors name the offending token, e.g. `bad IPv4 address "10.0.0.300"`.
 absl::StatusOr<Command> ParseCommand(const std::vector<absl::string_view>& tokens);
+// `ip -6 tunnel ...` (ip6tnl): a "-6" before the tunnel object is dropped (the tunnel's addresses
+// say its family); before any other object it stays an unknown command.
+inline bool IsIp6Tunnel(absl::string_view word, absl::string_view next) {
+  constexpr absl::string_view kTunnel = "tunnel";
+  return word == "-6" && (next == "tunl" || (!next.empty() && next.size() <= kTunnel.size() &&
+                                             kTunnel.substr(0, next.size()) == next));
+}
 
 }  // namespace gw::ctl

@@ -23,10 +23,15 @@ const std::vector<HelpTopic>& HelpTopics() {
        {"tunnel show [NAME]",
         "tunnel add|change [name] NAME [mode ipip|sit|any] [remote R|any] [local L]",
         "    [ttl N|inherit] [tos N|inherit] [dev portN] [pmtudisc|nopmtudisc]",
+        "tunnel add|change [name] NAME mode ip6ip6|ipip6|any remote R6 local L6",
+        "    [hoplimit N|inherit] [tclass N|inherit] [encaplimit none|N] [dev portN]",
         "tunnel del [name] NAME"},
        "IPIP (mode ipip, RFC 2003), 6in4 (mode sit, RFC 4213) or both (mode any) over IPv4.\n"
        "Defaults: remote any, ttl inherit, tos 0, pmtudisc, MTU 1480 (or the dev port's MTU - "
        "20).\n"
+       "Over IPv6 (ip6tnl, RFC 2473): IPv6 (ip6ip6), IPv4 (ipip6) or both (any with IPv6\n"
+       "addresses); defaults hoplimit 64, tclass 0, encaplimit 4, MTU 1452 (1460 with\n"
+       "encaplimit none).\n"
        "local is required. tunnel del removes the tunnel's routes and addresses too."},
       {"route",
        {"route [show]", "route add|replace PREFIX [via [inet|inet6] G] [dev IFACE] [onlink]",

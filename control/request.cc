@@ -37,6 +37,7 @@ absl::StatusOr<std::vector<absl::string_view>> RequestWords(absl::string_view li
     t.erase(t.begin());
   }
   if (!t.empty() && t[0] == "ip") t.erase(t.begin());
+  if (t.size() > 1 && IsIp6Tunnel(t[0], t[1])) t.erase(t.begin());
   if (t.empty()) return absl::InvalidArgumentError("empty command");
   return t;
 }

@@ -26,4 +26,5 @@
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_rib.h>
+#include <rte_rib6.h>
 #include <rte_ring.h>

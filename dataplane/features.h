@@ -99,7 +99,7 @@ struct FastHooks {
 
 using Icmp4ErrorHandlers = IcmpErrorHandlers<TunnelIcmpError<Outer4>>;
 using Local4Handlers = LocalHandlers<TunnelInput<Outer4>, IcmpInput4<Icmp4ErrorHandlers>>;
-using Local6Handlers = LocalHandlers<IcmpInput6>;
+using Local6Handlers = LocalHandlers<TunnelInput<Outer6>, IcmpInput6>;
 using BurstStages = StageHooks<TunnelStage>;
 using FastStages = FastHooks<TunnelFastPath>;
 

@@ -1,5 +1,7 @@
 #include "dataplane/tables/tables.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace gw::dp {
@@ -12,6 +14,8 @@ Tables::Tables(const TableSizes& s)
       route6(rcu, "gw_route6", s.routes6, s.tbl8s6),
       tunnels(rcu, s.tunnels, s.workers),
       peers(rcu, "gw_peers", s.tunnels),
+      // (at most 64Ki IPv6-outer tunnels: 32-byte keys, and no walk-side copy to size apart)
+      peers6(rcu, "gw_peers6", std::min<uint32_t>(s.tunnels, 65536)),
       neighbours(rcu, "gw_neigh", s.neighbours, sizeof(NeighKey)),
       sources_(new SourceAddrs()) {}
 
@@ -45,6 +49,7 @@ absl::StatusOr<std::unique_ptr<Tables>> Tables::Create(const TableSizes& s) {
   if (!t->route6.ok()) return why("IPv6 route");
   if (!t->peers.ok()) return why("peer");
   if (!t->tunnels.ok()) return why("tunnel path MTU");
+  if (!t->peers6.ok()) return why("IPv6 peer");
   if (!t->neighbours.ok()) return why("neighbour");
   return t;
 }

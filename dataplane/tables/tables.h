@@ -98,6 +98,7 @@ class Tables {
   // (remote, local) -> tunnel id.
   TunnelTable tunnels;
   PeerTable peers;
+  PeerTable6 peers6;  // the IPv6 underlay's (ip6tnl)
   LfHash neighbours;  // NeighKey -> packed MAC
   std::array<PortState, RTE_MAX_ETHPORTS> ports;
   // Bumped by the control thread after every change to `neighbours` / `peers`: the workers'

@@ -67,7 +67,7 @@ TEST_F(ConfigFileTest, AParseErrorNamesFileLineAndToken) {
       "addr add 10.10.100.1/24 dev port1\n",
       "test.conf", *gw_);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "test.conf:3: bad IPv4 address \"10.0.0.300\"");
+  EXPECT_EQ(s.message(), "test.conf:3: bad IP address \"10.0.0.300\"");
   // Lines before the error stay applied; nothing after it is.
   EXPECT_EQ(NhId4("10.65.132.187"), dp::kNhLocal);
   EXPECT_EQ(NhId4("10.10.100.1"), dp::kNhNone);

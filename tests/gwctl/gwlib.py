@@ -353,10 +353,12 @@ def port(gw, name):
 
 
 def tunnel_json(name, local, mode="ipip", remote="any", ttl="inherit", tos=0, pmtudisc=True,
-                dev=None, mtu=1480, up=False, pmtu=()):
-    # pmtu: the path MTUs learned from ICMP (none in these tests: no underlay answers).
+                dev=None, mtu=1480, up=False, outer=4, encaplimit=None, pmtu=()):
+    """`gwctl -j tunnel show`'s object; outer 6 (ip6tnl) with encaplimit a number or "none";
+    pmtu: the path MTUs learned from ICMP (none in these tests: no underlay answers)."""
     return {"name": name, "mode": mode, "local": local, "remote": remote, "ttl": ttl, "tos": tos,
-            "pmtudisc": pmtudisc, "dev": dev, "mtu": mtu, "up": up, "pmtu": list(pmtu)}
+            "pmtudisc": pmtudisc, "outer": outer, "encaplimit": encaplimit, "dev": dev, "mtu": mtu,
+            "up": up, "pmtu": list(pmtu)}
 
 
 def by_name(items):

@@ -150,6 +150,24 @@ def t_tunnels():
     tun["tabbr"]["ttl"] = 9
     expect("t c tabbr ttl 9")
 
+    # ip6tnl (ip -6 tunnel): ip6tnl's defaults, then each option of its own.
+    gw.ok("ip", "-6", "tunnel", "add", "t6", "mode", "ip6ip6", "remote", "2001:db8::2", "local", "2001:db8::1")
+    order.append("t6")
+    tun["t6"] = tunnel_json("t6", local="2001:db8::1", remote="2001:db8::2", mode="ip6ip6", ttl=64,
+                            outer=6, encaplimit=4, mtu=1452)
+    expect("ip -6 tunnel add t6")
+    change("t6", "encaplimit none", encaplimit="none", mtu=1460)
+    change("t6", "encaplimit 0 hoplimit inherit tclass 0x28", encaplimit=0, mtu=1452, ttl="inherit",
+           tos=0x28)
+    change("t6", "mode any", mode="any6")
+    change("t6", "mode ipip6 tclass inherit dev port1", mode="ipip6", tos="inherit", dev="port1",
+           mtu=mtu1 - 48)
+    r = gw.fail("tunnel", "change", "t6", "remote", "10.0.0.2")
+    check(r.rc == 1 and 'remote "10.0.0.2" is IPv4: mode ipip6 is over IPv6' in r.err, f"{r}")
+    t6_text = gw.ok("tunnel", "show", "t6")
+    check_eq(t6_text, "t6: ip/ipv6 remote 2001:db8::2 local 2001:db8::1 dev port1 encaplimit 0 "
+             "hoplimit inherit tclass inherit flowlabel 0x00000\n", "tunnel show t6")
+
     # The text output names every tunnel and its endpoints.
     check_text_names(gw, "tunnel", order + ["10.0.0.12", "10.0.0.11", "10.0.0.30"])
     one = gw.ok("tunnel", "show", "tany")
@@ -157,7 +175,7 @@ def t_tunnels():
           f"tunnel show tany: {one!r}")
     check_text_names(gw, "link", order)
 
-    for name in ["tany", "tabbr", "tfull", "tdef", "tsit"]:
+    for name in ["tany", "tabbr", "tfull", "tdef", "tsit", "t6"]:
         verb = "d" if name == "tabbr" else "del"
         gw.ok("tunnel", verb, name)
         order.remove(name)

@@ -67,6 +67,9 @@ UL_ROUTER = "10.65.132.1"       # underlay router (next hop of 'via' routes)
 UL_ROUTER_MAC = "52:54:00:00:00:01"
 GW6_UL = "2001:db8:65::187"
 UL_ROUTER6 = "2001:db8:65::1"
+PEER6 = "2001:db8:65::188"      # remote ip6tnl endpoint (IPv6 underlay), MAC PEER_MAC
+PEER6_2 = "2001:db8:65::189"    # a second one, MAC PEER2_MAC
+STRANGER6 = "2001:db8:65::199"  # sends IPv6 tunnel packets but no tunnel names it
 
 # ---- LAN, behind port1 ----
 GW_LAN = "10.10.100.1"
@@ -177,6 +180,23 @@ def ipip(inner, src, dst, ttl, tos=0, df=True, id=0):
     proto = 4 if isinstance(inner, IP) else 41
     return IP(version=4, ihl=5, src=src, dst=dst, ttl=ttl, tos=tos, id=id,
               flags="DF" if df else 0, frag=0, proto=proto) / inner
+
+
+def ip6tnl(inner, src, dst, hlim, tc=0, encaplimit=4):
+    """Outer IPv6 header (RFC 2473, Linux ip6tnl) in front of an inner IPv4 or IPv6 packet.
+
+    version 6, flow label 0, next header 4 (IPv4 inner) or 41 (IPv6 inner); with an encapsulation
+    limit (default 4, None: `encaplimit none`), next header 60 and one 8-byte destination options
+    header first, as Linux's init_tel_txopt builds it: next header, length 0, option type 4
+    (tunnel encapsulation limit, RFC 2473 4.1.1), option length 1, the limit, then PadN (type 1,
+    length 1, one zero byte). Written out as bytes, not with scapy's option classes.
+    """
+    nh = 4 if isinstance(inner, IP) else 41
+    if encaplimit is None:
+        return IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=0, nh=nh) / inner
+    opt = bytes([nh, 0, 4, 1, encaplimit, 1, 1, 0])
+    raw = bytes(IPv6(src=src, dst=dst, hlim=hlim, tc=tc, fl=0, nh=60) / Raw(opt + bytes(inner)))
+    return IPv6(raw)  # (parsed back, so that GenId finds the inner IPv4 header)
 
 
 def eth(src, dst, ip):

@@ -19,6 +19,12 @@ absl::string_view TunnelModeName(TunnelMode m) {
       return "sit";
     case TunnelMode::kAny:
       return "any";
+    case TunnelMode::kIp6ip6:
+      return "ip6ip6";
+    case TunnelMode::kIpip6:
+      return "ipip6";
+    case TunnelMode::kAny6:
+      return "any6";
   }
   return "?";
 }
@@ -31,6 +37,12 @@ std::string TunnelModeIproute(TunnelMode m) {
       return "ipv6/ip";
     case TunnelMode::kAny:
       return "any/ip";
+    case TunnelMode::kIp6ip6:
+      return "ipv6/ipv6";
+    case TunnelMode::kIpip6:
+      return "ip/ipv6";
+    case TunnelMode::kAny6:
+      return "any/ipv6";
   }
   return "?";
 }
@@ -65,21 +77,40 @@ absl::StatusOr<Command> ParseTunnel(Args& a) {
         o.mode = TunnelMode::kSit;
       } else if (v == "any") {
         o.mode = TunnelMode::kAny;
+      } else if (v == "ip6ip6" || v == "ipv6/ipv6") {
+        o.mode = TunnelMode::kIp6ip6;
+      } else if (v == "ipip6" || v == "ip4ip6" || v == "ip/ipv6" || v == "ipv4/ipv6") {
+        o.mode = TunnelMode::kIpip6;
+      } else if (v == "any6" || v == "any/ipv6") {
+        o.mode = TunnelMode::kAny6;
       } else {
-        return InvalidArgumentError(StrCat("bad tunnel mode ", Quote(v), " (ipip, sit, any)"));
+        return InvalidArgumentError(
+            StrCat("bad tunnel mode ", Quote(v), " (ipip, sit, any; over IPv6: ip6ip6, ipip6, any)"));
       }
     } else if (w == "remote") {
       GW_ASSIGN(v, a.Value(w));
       if (v == "any") {
         o.remote = IpAddr{};
       } else {
-        GW_ASSIGN(o.remote, ParseIp4(v));
+        GW_ASSIGN(o.remote, ParseIp(v));  // (the family is checked against the mode: tunnels.cc)
       }
     } else if (w == "local") {
       GW_ASSIGN(v, a.Value(w));
       if (v == "any")
         return InvalidArgumentError("\"local any\" is not supported: give the local address");
-      GW_ASSIGN(o.local, ParseIp4(v));
+      GW_ASSIGN(o.local, ParseIp(v));
+    } else if (w == "encaplimit" || w == "encap-limit") {
+      // ip6tnl's tunnel encapsulation limit (RFC 2473 4.1.1): a destination option on every
+      // outer packet, or none.
+      GW_ASSIGN(v, a.Value(w));
+      if (v == "none") {
+        o.encap_limit = -1;
+      } else {
+        auto n = ParseUint(v, 0, 255, "encaplimit");
+        if (!n.ok())
+          return InvalidArgumentError(StrCat("bad encaplimit ", Quote(v), " (0..255, or none)"));
+        o.encap_limit = static_cast<int>(*n);
+      }
     } else if (w == "ttl" || w == "hoplimit") {
       GW_ASSIGN(v, a.Value(w));
       if (v == "inherit") {

@@ -1,6 +1,7 @@
 #include "tunnel/control/tunnels.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -17,17 +18,29 @@ using absl::StrCat;
 uint8_t Carries(TunnelMode m) {
   switch (m) {
     case TunnelMode::kIpip:
+    case TunnelMode::kIpip6:
       return dp::kCarryIpv4;
     case TunnelMode::kSit:
+    case TunnelMode::kIp6ip6:
       return dp::kCarryIpv6;
     case TunnelMode::kAny:
+    case TunnelMode::kAny6:
       return dp::kCarryIpv4 | dp::kCarryIpv6;
   }
   return 0;
 }
 
-constexpr uint16_t kTunnelOverhead = 20;  // the outer IPv4 header
 constexpr uint16_t kDefaultMtu = 1500;    // an unbound tunnel's underlay, as Linux assumes
+constexpr uint16_t kIpv6MinMtu = 1280;    // an ip6tnl device's least MTU (Linux ip6_tnl_link_config)
+constexpr uint8_t kIp6DefaultHopLimit = 64;  // iproute2's DEFAULT_TNL_HOP_LIMIT
+constexpr int kIp6DefaultEncapLimit = 4;     // IPV6_DEFAULT_TNL_ENCAP_LIMIT
+
+// `mode any` over IPv6 addresses is ip6tnl's any (as `ip -6 tunnel add ... mode any`).
+TunnelMode Resolve(TunnelMode m, const Tunnel& t) {
+  if (m == TunnelMode::kAny && (t.local.family == 6 || t.remote.family == 6))
+    return TunnelMode::kAny6;
+  return m;
+}
 
 }  // namespace
 
@@ -73,8 +86,19 @@ std::unique_ptr<dp::TunnelRec> Tunnels::BuildRec(const Tunnel& t) const {
   r->remote_any = t.remote.is_any();
   PathMtuFields(t, r.get());
   // The outer header template of the tunnel's family (IPv4: tunnel_table.h's BuildTemplate).
-  r->BuildTemplate(t.local.v4_be(), t.remote.is_any() ? 0 : t.remote.v4_be(),
-                   t.tos < 0 ? 0 : static_cast<uint8_t>(t.tos));
+  // IPv6: the template holds only the fixed traffic class and hop limit; the addresses and the
+  // encapsulation limit are the record's own (tunnel/datapath/outer6.h).
+  if (t.family() == 6) {
+    r->outer6 = true;
+    r->pmtudisc = true;  // (no DF in IPv6: never fragmented on the way)
+    r->local6 = t.local.b;
+    r->remote6 = t.remote.b;
+    r->encap_limit = static_cast<int16_t>(t.encap_limit);
+    r->BuildTemplate(0, 0, t.tos < 0 ? 0 : static_cast<uint8_t>(t.tos));
+  } else {
+    r->BuildTemplate(t.local.v4_be(), t.remote.is_any() ? 0 : t.remote.v4_be(),
+                     t.tos < 0 ? 0 : static_cast<uint8_t>(t.tos));
+  }
   const IfRef dev{IfKind::kTunnel, t.id};
   if (auto a = addrs_.FirstOn(dev, 4)) r->src4_be = a->v4_be();
   if (auto a = addrs_.FirstOn(dev, 6)) r->src6 = a->b;
@@ -95,8 +119,64 @@ dp::PeerKey Tunnels::PeerKeyOf(const Tunnel& t) {
   return dp::PeerKey{t.remote.is_any() ? 0 : t.remote.v4_be(), t.local.v4_be()};
 }
 
+dp::PeerKey6 Tunnels::PeerKey6Of(const Tunnel& t) {
+  dp::PeerKey6 k{};
+  std::memcpy(k.remote, t.remote.b.data(), 16);
+  std::memcpy(k.local, t.local.b.data(), 16);
+  return k;
+}
+
+absl::Status Tunnels::SetPeer(const Tunnel& t) {
+  if (t.family() == 6) return t_.peers6.Set(PeerKey6Of(t), t.id);
+  return t_.peers.Set(PeerKeyOf(t), t.id);
+}
+
+void Tunnels::DeletePeer(const Tunnel& t) {
+  if (t.family() == 6) {
+    (void)t_.peers6.Delete(PeerKey6Of(t));
+  } else {
+    (void)t_.peers.Delete(PeerKeyOf(t));
+  }
+}
+
+uint16_t Tunnels::DefaultMtu(const Tunnel& t) const {
+  const uint16_t under = t.dev ? t_.ports[*t.dev].mtu.load() : kDefaultMtu;
+  const int mtu = under - t.Overhead();
+  if (t.family() == 6) return static_cast<uint16_t>(std::max<int>(mtu, kIpv6MinMtu));
+  return static_cast<uint16_t>(mtu);
+}
+
+// `encaplimit` given for a tunnel over IPv4.
+static absl::Status EncapLimitOverIpv4(const TunnelOptions& o, const Tunnel& t) {
+  if (!o.encap_limit || t.family() == 6) return absl::OkStatus();
+  return InvalidArgumentError(StrCat("\"encaplimit\" is for tunnels over IPv6: mode ",
+                                     TunnelModeName(t.mode), " is over IPv4"));
+}
+
 absl::Status Tunnels::Validate(const Tunnel& t, const std::string* replacing) const {
-  if (t.local.family != 4) return InvalidArgumentError("tunnel needs \"local ADDRESS\" (IPv4)");
+  const uint8_t family = t.family();
+  const absl::string_view mode = TunnelModeName(t.mode);
+  const char* other = family == 6 ? "IPv4" : "IPv6";
+  const char* alternatives = family == 6 ? " (over IPv4: ipip, sit, any)"
+                                         : " (over IPv6: mode ip6ip6, ipip6, any)";
+  if (t.local.family == 0)
+    return InvalidArgumentError(StrCat("tunnel needs \"local ADDRESS\" (", family == 6 ? "IPv6" : "IPv4", ")"));
+  if (t.local.family != family)
+    return InvalidArgumentError(StrCat("local ", Quote(t.local.ToString()), " is ", other,
+                                       ": mode ", mode, " is over IPv", family, alternatives));
+  if (!t.remote.is_any() && t.remote.family != family)
+    return InvalidArgumentError(StrCat("remote ", Quote(t.remote.ToString()), " is ", other,
+                                       ": mode ", mode, " is over IPv", family, alternatives));
+  if (family == 6) {
+    static constexpr std::array<uint8_t, 16> kUnspecified{};
+    if (t.remote.is_any() || t.remote.b == kUnspecified)
+      return InvalidArgumentError(StrCat("\"remote any\" is not supported for mode ", mode,
+                                         " (IPv6 underlay): give the remote address"));
+    if (!t.pmtudisc)
+      return InvalidArgumentError(
+          StrCat("\"nopmtudisc\" is for tunnels over IPv4: mode ", mode,
+                 " never fragments the outer packet"));
+  }
   if (!t.pmtudisc && t.ttl != 0)
     return InvalidArgumentError("\"nopmtudisc\" needs \"ttl inherit\" (as in Linux)");
   if (auto it = by_key_.find(t.key());
@@ -114,21 +194,25 @@ absl::Status Tunnels::Add(const Command& c) {
   const TunnelOptions& o = c.tunnel;
   Tunnel t;
   t.name = c.name;
-  t.mode = o.mode.value_or(TunnelMode::kIpip);
   t.remote = o.remote.value_or(IpAddr{});
   if (o.local) t.local = *o.local;
-  t.ttl = o.ttl.value_or(0);
+  // Without a mode: ipip, or over IPv6 addresses ip6ip6 (`ip -6 tunnel add`'s default).
+  const bool v6 = t.local.family == 6 || t.remote.family == 6;
+  t.mode = Resolve(o.mode.value_or(v6 ? TunnelMode::kIp6ip6 : TunnelMode::kIpip), t);
+  // ip6tnl's defaults (iproute2 ip6tunnel.c): hop limit 64, encapsulation limit 4; ipip's: ttl
+  // inherit.
+  t.ttl = o.ttl.value_or(t.family() == 6 ? kIp6DefaultHopLimit : 0);
   t.tos = o.tos.value_or(0);
   t.pmtudisc = o.pmtudisc.value_or(true);
-  uint16_t under_mtu = kDefaultMtu;
+  t.encap_limit = o.encap_limit.value_or(kIp6DefaultEncapLimit);
   if (o.dev) {
     auto port = ifs_.FindPort(*o.dev, "tunnel dev");
     if (!port.ok()) return port.status();
     t.dev = *port;
-    under_mtu = t_.ports[*port].mtu.load();
   }
-  t.mtu = static_cast<uint16_t>(under_mtu - kTunnelOverhead);
+  if (absl::Status s = EncapLimitOverIpv4(o, t); !s.ok()) return s;
   if (absl::Status s = Validate(t, nullptr); !s.ok()) return s;
+  t.mtu = DefaultMtu(t);
 
   uint32_t id;
   if (!free_ids_.empty()) {
@@ -140,10 +224,9 @@ absl::Status Tunnels::Add(const Command& c) {
         StrCat("tunnel table full (", t_.tunnels.capacity(), "; raise --tunnels)"));
   }
   t.id = id;
-  const dp::PeerKey key = PeerKeyOf(t);
   // The record goes in before the peer entry that leads packets to it.
   t_.tunnels.Publish(BuildRec(t));
-  if (absl::Status s = t_.peers.Set(key, id); !s.ok()) {
+  if (absl::Status s = SetPeer(t); !s.ok()) {
     t_.tunnels.Remove(id);
     t_.tunnels.Reclaim();
     return absl::ResourceExhaustedError(
@@ -168,26 +251,33 @@ absl::Status Tunnels::Change(const Command& c) {
   const Tunnel& old = it->second;
   Tunnel t = old;
   const TunnelOptions& o = c.tunnel;
-  if (o.mode) t.mode = *o.mode;
   if (o.remote) t.remote = *o.remote;
   if (o.local) t.local = *o.local;
+  if (o.mode) t.mode = Resolve(*o.mode, t);
   if (o.ttl) t.ttl = *o.ttl;
   if (o.tos) t.tos = *o.tos;
   if (o.pmtudisc) t.pmtudisc = *o.pmtudisc;
+  if (o.encap_limit) t.encap_limit = *o.encap_limit;
+  if (t.family() != old.family())
+    return InvalidArgumentError(StrCat("tunnel ", Quote(c.name), " is over IPv", old.family(),
+                                       ": mode ", TunnelModeName(t.mode), " is over IPv",
+                                       t.family(), " (delete the tunnel and add it again)"));
+  bool new_dev = false;
   if (o.dev) {
     auto port = ifs_.FindPort(*o.dev, "tunnel dev");
     if (!port.ok()) return port.status();
     t.dev = *port;
-    // As Linux (ip_tunnel_bind_dev): a new underlay device gives a new default MTU.
-    if (!t.mtu_explicit) t.mtu = static_cast<uint16_t>(t_.ports[*port].mtu.load() - kTunnelOverhead);
+    new_dev = true;
   }
+  if (absl::Status s = EncapLimitOverIpv4(o, t); !s.ok()) return s;
   if (absl::Status s = Validate(t, &c.name); !s.ok()) return s;
+  // As Linux (ip_tunnel_bind_dev, ip6_tnl_link_config): a new underlay device, or a new outer
+  // header size, gives a new default MTU.
+  if (!t.mtu_explicit && (new_dev || t.Overhead() != old.Overhead())) t.mtu = DefaultMtu(t);
 
-  const dp::PeerKey old_key = PeerKeyOf(old);
-  const dp::PeerKey new_key = PeerKeyOf(t);
-  const bool rekey = std::memcmp(&old_key, &new_key, sizeof(old_key)) != 0;
+  const bool rekey = old.key() != t.key();
   if (rekey) {
-    if (absl::Status s = t_.peers.Set(new_key, t.id); !s.ok())
+    if (absl::Status s = SetPeer(t); !s.ok())
       return absl::ResourceExhaustedError("peer table full (raise --tunnels)");
   }
   // New endpoints, a new path: what was learned about the old one goes (Linux keeps it per
@@ -196,7 +286,7 @@ absl::Status Tunnels::Change(const Command& c) {
   // One pointer store: a packet sees the old tunnel or the new one.
   t_.tunnels.Publish(BuildRec(t));
   if (rekey) {
-    (void)t_.peers.Delete(old_key);
+    DeletePeer(old);
     t_.peer_gen.fetch_add(1, std::memory_order_release);
   }
   if (old.key() != t.key()) {
@@ -217,7 +307,7 @@ absl::Status Tunnels::Del(const Command& c,
   if (absl::Status s = gone(IfRef{IfKind::kTunnel, t.id}); !s.ok()) return s;
 
   ForgetPathMtus(t);
-  (void)t_.peers.Delete(PeerKeyOf(t));
+  DeletePeer(t);
   t_.peer_gen.fetch_add(1, std::memory_order_release);
   by_key_.erase(t.key());
   t_.tunnels.Remove(t.id);
@@ -232,9 +322,11 @@ absl::Status Tunnels::Del(const Command& c,
 absl::Status Tunnels::LinkSet(const std::string& name, const Command& c) {
   Tunnel t = tunnels_.at(name);
   if (c.mtu) {
-    if (*c.mtu > 65535 - kTunnelOverhead)
-      return InvalidArgumentError(StrCat("bad mtu \"", *c.mtu, "\" for a tunnel (68..",
-                                         65535 - kTunnelOverhead, ")"));
+    const uint32_t lo = t.mode == TunnelMode::kIp6ip6 ? kIpv6MinMtu : 68;
+    const uint32_t hi = 65535u - t.Overhead();
+    if (*c.mtu > hi || *c.mtu < lo)
+      return InvalidArgumentError(
+          StrCat("bad mtu \"", *c.mtu, "\" for a tunnel (", lo, "..", hi, ")"));
     t.mtu = static_cast<uint16_t>(*c.mtu);
     t.mtu_explicit = true;
   }

@@ -4,8 +4,10 @@
 // (PeerTable). A command is validated whole before a table changes; a failure changes nothing.
 //
 // A tunnel is keyed by {family, local, remote} (TunnelKey): the outer family is a parameter of
-// the key and of the record's template, so that a second underlay family is one more case here
-// and one more outer family in tunnel/datapath/ (today every tunnel is IPv4 outside).
+// the key and of the record's template. Family 4: ipip / sit / any (the IPv4 template, PeerTable);
+// family 6: ip6tnl's ip6ip6 / ipip6 / any (the record's IPv6 addresses and encapsulation limit,
+// PeerTable6). A tunnel keeps its family: `tunnel change` cannot move it to the other underlay
+// (Linux cannot either: they are different device types).
 #pragma once
 
 #include <chrono>
@@ -65,22 +67,28 @@ struct Tunnel {
   TunnelMode mode = TunnelMode::kIpip;
   IpAddr local;
   IpAddr remote;  // family 0: any
-  uint8_t ttl = 0;   // 0: inherit
-  int tos = 0;       // -1: inherit
+  uint8_t ttl = 0;   // 0: inherit (IPv6 outer: the hop limit, default 64)
+  int tos = 0;       // -1: inherit (IPv6 outer: the traffic class)
   bool pmtudisc = true;
+  int encap_limit = 4;  // IPv6 outer: the tunnel encapsulation limit option; -1: none
   std::optional<uint16_t> dev;
   uint16_t mtu = 1480;
-  bool mtu_explicit = false;  // `link set NAME mtu N`; otherwise underlay MTU - 20
+  bool mtu_explicit = false;  // `link set NAME mtu N`; otherwise underlay MTU - Overhead()
   bool up = false;
   dp::TunnelCounters base;  // counters of the id's earlier owners, subtracted in stats
   // Path MTUs learned, by remote (IPv4, network order): a fixed remote's own, or each remote of
   // a `remote any` tunnel that reported one (also in TunnelTable::PathMtu for the walk).
   absl::flat_hash_map<uint32_t, PathMtu> pmtu;
 
+  uint8_t family() const { return TunnelModeFamily(mode); }
+  // Bytes of outer header: 20 (IPv4), 40 (IPv6), 48 (IPv6 with the encapsulation limit option).
+  uint16_t Overhead() const {
+    return family() == 4 ? 20 : static_cast<uint16_t>(encap_limit < 0 ? 40 : 48);
+  }
   // (A remote of 0.0.0.0 is `remote any`, as in Linux: the same endpoints.)
   TunnelKey key() const {
     const bool any = remote.is_any() || (remote.family == 4 && remote.v4_be() == 0);
-    return TunnelKey{4, local, any ? IpAddr{} : remote};
+    return TunnelKey{family(), local, any ? IpAddr{} : remote};
   }
 };
 
@@ -134,6 +142,13 @@ class Tunnels {
   std::unique_ptr<dp::TunnelRec> BuildRec(const Tunnel& t) const;
   absl::Status Validate(const Tunnel& t, const std::string* replacing) const;
   static dp::PeerKey PeerKeyOf(const Tunnel& t);
+  static dp::PeerKey6 PeerKey6Of(const Tunnel& t);
+  // The peer entry of `t` in its family's table: set, deleted.
+  absl::Status SetPeer(const Tunnel& t);
+  void DeletePeer(const Tunnel& t);
+  // The MTU a tunnel gets from its underlay (Linux: the device's MTU less the outer header; an
+  // IPv6 underlay never below 1280).
+  uint16_t DefaultMtu(const Tunnel& t) const;
   // Publishes `t`'s record (new or replacing) and frees retired ones no worker can hold.
   void Publish(const Tunnel& t);
   // The record's path MTU fields from t.pmtu (pmtu.cc).

@@ -4,17 +4,33 @@
 
 namespace gw::ctl {
 
+namespace {
+
+std::string EncapLimitWord(int limit) {
+  return limit < 0 ? "none" : absl::StrCat(limit);
+}
+
+}  // namespace
+
 void Tunnels::AppendConfig(std::string* out) const {
   for (const Tunnel* t : Sorted()) {
-    absl::StrAppend(out, "tunnel add ", t->name, " mode ", TunnelModeName(t->mode), " remote ",
-                    t->remote.ToString(), " local ", t->local.ToString(), " ttl ",
-                    t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tos ",
-                    t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos, absl::kZeroPad2)));
-    if (t->dev) absl::StrAppend(out, " dev ", ifs_.Name({IfKind::kPort, *t->dev}));
-    absl::StrAppend(out, t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
-    const uint16_t default_mtu = static_cast<uint16_t>(
-        (t->dev ? t_.ports[*t->dev].mtu.load() : uint16_t{1500}) - 20);
-    if (t->mtu_explicit || t->mtu != default_mtu)
+    const std::string tos =
+        t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos, absl::kZeroPad2));
+    const std::string ttl = t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl);
+    if (t->family() == 6) {
+      absl::StrAppend(out, "tunnel add ", t->name, " mode ", TunnelModeName(t->mode), " remote ",
+                      t->remote.ToString(), " local ", t->local.ToString(), " hoplimit ", ttl,
+                      " tclass ", tos, " encaplimit ", EncapLimitWord(t->encap_limit));
+      if (t->dev) absl::StrAppend(out, " dev ", ifs_.Name({IfKind::kPort, *t->dev}));
+      absl::StrAppend(out, "\n");
+    } else {
+      absl::StrAppend(out, "tunnel add ", t->name, " mode ", TunnelModeName(t->mode), " remote ",
+                      t->remote.ToString(), " local ", t->local.ToString(), " ttl ", ttl,
+                      " tos ", tos);
+      if (t->dev) absl::StrAppend(out, " dev ", ifs_.Name({IfKind::kPort, *t->dev}));
+      absl::StrAppend(out, t->pmtudisc ? " pmtudisc" : " nopmtudisc", "\n");
+    }
+    if (t->mtu_explicit || t->mtu != DefaultMtu(*t))
       absl::StrAppend(out, "link set ", t->name, " mtu ", t->mtu, "\n");
     if (t->up) absl::StrAppend(out, "link set ", t->name, " up\n");
   }
@@ -43,7 +59,18 @@ absl::Status Tunnels::Show(absl::string_view name, std::string* text, Json* json
     } else {
       j.Uint(static_cast<uint64_t>(t->tos));
     }
-    j.Key("pmtudisc").Bool(t->pmtudisc).Key("dev");
+    j.Key("pmtudisc").Bool(t->pmtudisc);
+    // The underlay's family, and (IPv6) the encapsulation limit: a number, "none"; null over
+    // IPv4.
+    j.Key("outer").Uint(t->family()).Key("encaplimit");
+    if (t->family() != 6) {
+      j.Null();
+    } else if (t->encap_limit < 0) {
+      j.String("none");
+    } else {
+      j.Uint(static_cast<uint64_t>(t->encap_limit));
+    }
+    j.Key("dev");
     if (t->dev) {
       j.String(dev);
     } else {
@@ -53,6 +80,17 @@ absl::Status Tunnels::Show(absl::string_view name, std::string* text, Json* json
     std::string pmtu, pmtu_lines;
     ShowPathMtu(*t, &pmtu, &pmtu_lines, &j);
     j.EndObject();
+    if (t->family() == 6) {
+      // As `ip -6 tunnel show` prints an ip6tnl device (the flow label is always 0 here).
+      absl::StrAppend(text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
+                      t->remote.ToString(), " local ", t->local.ToString(),
+                      t->dev ? absl::StrCat(" dev ", dev) : "", " encaplimit ",
+                      EncapLimitWord(t->encap_limit), " hoplimit ",
+                      t->ttl == 0 ? "inherit" : absl::StrCat(t->ttl), " tclass ",
+                      t->tos < 0 ? "inherit" : absl::StrCat("0x", absl::Hex(t->tos, absl::kZeroPad2)),
+                      " flowlabel 0x00000", pmtu, "\n", pmtu_lines);
+      continue;
+    }
     absl::StrAppend(text, t->name, ": ", TunnelModeIproute(t->mode), " remote ",
                     t->remote.ToString(), " local ", t->local.ToString(),
                     t->dev ? absl::StrCat(" dev ", dev) : "", " ttl ",

@@ -15,6 +15,7 @@
 #include "dataplane/walk.h"
 #include "tunnel/datapath/fixup.h"
 #include "tunnel/datapath/outer4.h"
+#include "tunnel/datapath/outer6.h"
 
 namespace gw::dp {
 
@@ -26,7 +27,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
     return Dropped(ctx, Drop::fragment), 0;
 
   // The same peer as the burst's last decapsulated packet: its answers (PeerMemo, state.h).
-  PeerMemo& memo = Outer::DecapMemo(ctx);
+  auto& memo = Outer::DecapMemo(ctx);
   const typename Outer::Addr remote = Outer::Remote(o);
   const typename Outer::Addr local = Outer::Local(o);
   uint32_t id;
@@ -39,7 +40,7 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
       return Dropped(ctx, Drop::unknown_peer), 0;
     if (!ctx.t->tunnels.template Read<3>(ctx.tunnel.tl, id, &tun)) [[unlikely]]
       return Dropped(ctx, Drop::unknown_peer), 0;
-    memo = PeerMemo{remote, local, id, tun.w[3]};
+    memo = {remote, local, id, tun.w[3]};
   }
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down), 0;
@@ -63,13 +64,16 @@ inline uint8_t Decap(Ctx& ctx, rte_mbuf* m) noexcept {
 }
 
 // Protocols 4 and 41 addressed to the gateway over the `Outer` underlay: decapsulated, and the
-// inner routed (at most once: a decapsulated packet is never decapsulated again).
+// inner routed (at most once: a decapsulated packet is never decapsulated again). Over IPv6 also
+// a destination options header before them (Outer6::kServesDestOpts: the encapsulation limit).
 template <class Outer>
 struct TunnelInput {
   static constexpr bool Serves(uint8_t proto) noexcept {
-    return proto == IPPROTO_IPIP || proto == IPPROTO_IPV6;
+    return proto == IPPROTO_IPIP || proto == IPPROTO_IPV6 ||
+           (Outer::kServesDestOpts && proto == kIpv6DestOpts);
   }
   static uint16_t Input(Ctx& ctx, rte_mbuf* m, LocalIn in) noexcept {
+    if (!Outer::CheckExt(ctx, m)) return kDropped;
     if (in.decapped) return Dropped(ctx, Drop::nested_tunnel);
     const uint8_t inner = Decap<Outer>(ctx, m);
     if (inner == 0) return kDropped;

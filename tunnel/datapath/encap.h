@@ -38,6 +38,7 @@
 #include "dataplane/walk.h"
 #include "tunnel/datapath/fixup.h"
 #include "tunnel/datapath/outer4.h"
+#include "tunnel/datapath/outer6.h"
 
 namespace gw::dp {
 
@@ -50,7 +51,7 @@ template <class Outer>
                                               typename Outer::Addr outer_dst,
                                               uint8_t inner_ttl) noexcept {
   const uint32_t inner_len = m->pkt_len;
-  Outer::Write(ctx, m, tun, in, outer_dst, inner_ttl);
+  Outer::Write(ctx, m, id, tun, in, outer_dst, inner_ttl);
   TunnelCounters& tc = ctx.tunnel.tl[id].c;
   Bump(tc.encap_packets);
   Bump(tc.encap_bytes, inner_len);
@@ -76,8 +77,9 @@ template <class Outer>
 template <class Outer>
 [[gnu::cold]] inline uint16_t EncapTooBig(Ctx& ctx, rte_mbuf* m, uint32_t id,
                                           const TunnelView& tun, const Inner& in,
-                                          typename Outer::Addr outer_dst, const PortState& port,
-                                          uint16_t port_id, typename Outer::Addr next,
+                                          const typename Outer::Addr& outer_dst,
+                                          const PortState& port, uint16_t port_id,
+                                          const typename Outer::Addr& next,
                                           uint16_t limit, Hop hop) noexcept {
   if (in.carry == kCarryIpv6) {
     ctx.c->CountDrop(Drop::mtu_exceeded);
@@ -142,14 +144,26 @@ template <class Outer>
   return Outer::Finish(ctx, m, port, port_id, next);
 }
 
+template <class Outer>
+inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, const Inner& in,
+                      Hop hop) noexcept;
+
+// A tunnel whose outer family is IPv6 (ip6tnl), reached from the hooks below (which start with
+// IPv4's, the common case): out of line, so that the IPv4 underlay's code stays as it was.
+[[gnu::noinline, gnu::cold]] inline uint16_t EncapOuter6(Ctx& ctx, rte_mbuf* m, uint32_t tunnel,
+                                                         uint32_t via_be, const Inner& in,
+                                                         Hop hop) noexcept {
+  return Encap<Outer6>(ctx, m, tunnel, via_be, in, hop);
+}
+
 // Into tunnel `tunnel`; `via_be`: the route's IPv4 gateway (for `remote any`), 0 for none.
 template <class Outer>
 inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, const Inner& in,
-                      Hop hop = Hop::kForward) noexcept {
+                      Hop hop) noexcept {
   using Addr = typename Outer::Addr;
   constexpr uint32_t kRoom = Outer::kHeaderLen + sizeof(rte_ether_hdr);
   // The same tunnel as the burst's last packet into one: as that packet left (TunnelMemo).
-  const TunnelMemo& memo = Outer::EncapMemo(ctx);
+  const auto& memo = Outer::EncapMemo(ctx);
   if (tunnel == memo.id && (memo.tun.carries() & in.carry) && m->pkt_len <= memo.limit &&
       rte_pktmbuf_headroom(m) >= kRoom) [[likely]] {
     EncapBuild<Outer>(ctx, m, tunnel, memo.tun, in, memo.outer_dst, InnerHop(m, in, hop));
@@ -160,14 +174,18 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, c
   TunnelView tun;
   if (!ctx.t->tunnels.Read(ctx.tunnel.tl, tunnel, &tun)) [[unlikely]]
     return Dropped(ctx, Drop::no_route);  // deleted under us: its routes are going too
+  if (tun.outer6() != (Outer::kFamily == 6)) [[unlikely]] {
+    if constexpr (Outer::kFamily == 4) return EncapOuter6(ctx, m, tunnel, via_be, in, hop);
+    return Dropped(ctx, Drop::no_route);  // (never: IPv6 is reached from here only for outer6)
+  }
   if (!tun.up()) [[unlikely]]
     return Dropped(ctx, Drop::link_down);
   if (!(tun.carries() & in.carry)) [[unlikely]]
     return Dropped(ctx, Drop::mode_mismatch);
 
-  Addr outer_dst = Outer::Dst(tun);
+  Addr outer_dst = Outer::Dst(ctx, tunnel, tun);
   if (tun.remote_any()) outer_dst = Outer::AnyDst(via_be, in);
-  if (outer_dst == 0) [[unlikely]]
+  if (outer_dst == Addr{}) [[unlikely]]
     return Dropped(ctx, Drop::no_route);
 
   // The underlay: the outer destination must leave through a port, not another tunnel.
@@ -185,7 +203,8 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, c
   if (!port.up.load(std::memory_order_relaxed)) [[unlikely]]
     return Dropped(ctx, Drop::link_down);
   const Addr next = Outer::Next(u, outer_dst);
-  const uint32_t port_room = port.mtu.load(std::memory_order_relaxed) - Outer::kHeaderLen;
+  const uint32_t port_room =
+      port.mtu.load(std::memory_order_relaxed) - Outer::Overhead(ctx, tunnel);
   const uint16_t limit = static_cast<uint16_t>(std::min<uint32_t>(tun.mtu(), port_room));
   if (tun.pmtu_slow()) [[unlikely]]
     return EncapPathMtu<Outer>(ctx, m, tunnel, tun, in, outer_dst, port, u.port, next, limit,
@@ -202,7 +221,7 @@ inline uint16_t Encap(Ctx& ctx, rte_mbuf* m, uint32_t tunnel, uint32_t via_be, c
   if (!Outer::Neighbour(ctx, u.port, next, &mac)) [[unlikely]]
     return Outer::Hold(ctx, m, u.port, next);
   if (!tun.remote_any())
-    Outer::EncapMemo(ctx) = TunnelMemo{tunnel, outer_dst, mac, u.port, limit, tun};
+    Outer::EncapMemo(ctx) = {tunnel, outer_dst, mac, u.port, limit, tun};
   WriteEthernet(m, port, mac, Outer::kEtherType);
   return u.port;
 }

@@ -14,7 +14,8 @@
 //     the inner forwarded as FastPort4 decides.
 // The bytes and counters are those of Encap / Decap (encap.h, decap.h) and OutputIpv4 for the
 // packets taken; everything else (6in4, sit, remote any, via routes, hairpins, fragments,
-// nopmtudisc, too big, ...) is theirs.
+// nopmtudisc, too big, ...) is theirs. So is the IPv6 underlay (ip6tnl, outer6.h): its tunnels
+// are never planned here and its packets (IPv6 frames: not classified) take the scalar walk.
 #pragma once
 
 #include <cstring>
@@ -40,7 +41,8 @@ struct TunnelFastPath {
     p->ok = false;
     TunnelView tun;
     if (!ctx.t->tunnels.Read(ctx.tunnel.tl, id, &tun) || !tun.up() ||
-        !(tun.carries() & kCarryIpv4) || tun.remote_any() || !tun.pmtudisc() || tun.pmtu_slow())
+        !(tun.carries() & kCarryIpv4) || tun.remote_any() || !tun.pmtudisc() || tun.pmtu_slow() ||
+        tun.outer6())
       return;
     const uint32_t dst = Outer4::Dst(tun);
     if (dst == 0) return;

@@ -8,8 +8,8 @@
 //   Dst/AnyDst/Route/OnPort/Next...  where encap sends the outer packet: the underlay route of the
 //                                    outer destination, its next hop and neighbour;
 //   Write                            the outer header, from the tunnel's template.
-// An IPv6 underlay (ip6tnl, RFC 2473) is another such family, registered for IPv6 local delivery
-// next to this one (dataplane/features.h).
+// The IPv6 underlay (ip6tnl, RFC 2473) is another such family (outer6.h), registered for IPv6
+// local delivery (dataplane/features.h).
 #pragma once
 
 #include <cstdint>
@@ -74,6 +74,9 @@ struct Outer4 {
   static uint16_t Length(const Header* o) noexcept {
     return static_cast<uint16_t>((o->version_ihl & 0x0f) * 4);  // options included
   }
+  // No extension headers to check (options are in the header's length).
+  static constexpr bool kServesDestOpts = false;
+  static constexpr bool CheckExt(Ctx&, const rte_mbuf*) noexcept { return true; }
   static bool IsFragment(const Header* o) noexcept {
     return (o->fragment_offset &
             rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
@@ -117,6 +120,9 @@ struct Outer4 {
 
   // ---- encap: where the outer packet goes ----
   static Addr Dst(const TunnelView& tun) noexcept { return tun.dst_be(); }
+  static Addr Dst(const Ctx&, uint32_t, const TunnelView& tun) noexcept { return tun.dst_be(); }
+  // Bytes of outer header in front of the inner.
+  static constexpr uint16_t Overhead(const Ctx&, uint32_t) noexcept { return kHeaderLen; }
   // `remote any`: the route's gateway, else an IPv4 inner's own destination (Linux's
   // rt_nexthop); 0 (an IPv6 inner without via): no route.
   static Addr AnyDst(uint32_t via_be, const Inner& in) noexcept {
@@ -161,8 +167,8 @@ struct Outer4 {
   // The outer header in front of the inner packet (mbuf data at the inner header, headroom
   // checked): the tunnel's template with this packet's length, TOS / ECN, id, DF, TTL, protocol
   // and (remote any) destination.
-  [[gnu::always_inline]] static void Write(Ctx& ctx, rte_mbuf* m, const TunnelView& tun,
-                                           const Inner& in, Addr outer_dst,
+  [[gnu::always_inline]] static void Write(Ctx& ctx, rte_mbuf* m, uint32_t /*id*/,
+                                           const TunnelView& tun, const Inner& in, Addr outer_dst,
                                            uint8_t inner_ttl) noexcept {
     const uint32_t inner_len = m->pkt_len;
     // The header's words are computed as values (word i as it sits in memory, native order), the

@@ -120,4 +120,36 @@ class PeerTable {
   std::unique_ptr<Bucket[]> buckets_;
 };
 
+// The IPv6 underlay's peers (ip6tnl): (outer source, outer destination) of a received IPv6 tunnel
+// packet → tunnel id, `remote any` keyed with remote = ::. A plain LfHash with 32-byte keys: the
+// walk asks it directly (no worker cache, no buckets of its own; the burst's PeerMemo6 catches a
+// run of packets from one peer).
+struct PeerKey6 {
+  uint8_t remote[16];
+  uint8_t local[16];
+};
+static_assert(sizeof(PeerKey6) == 32);
+
+class PeerTable6 {
+ public:
+  PeerTable6(const Rcu& rcu, const std::string& name, uint32_t capacity)
+      : hash_(rcu, name, capacity, sizeof(PeerKey6)) {}
+  bool ok() const { return hash_.ok(); }
+
+  // Reader: the tunnel id of `key`; false if none.
+  bool Lookup(const PeerKey6& key, uint32_t* id) const noexcept {
+    uint64_t v;
+    if (!hash_.Lookup(&key, &v)) return false;
+    *id = static_cast<uint32_t>(v);
+    return true;
+  }
+  // Writer (control thread only).
+  absl::Status Set(const PeerKey6& key, uint32_t id) { return hash_.Set(&key, id); }
+  absl::Status Delete(const PeerKey6& key) { return hash_.Delete(&key); }
+  uint32_t size() const { return hash_.size(); }
+
+ private:
+  LfHash hash_;
+};
+
 }  // namespace gw::dp

@@ -30,23 +30,35 @@ inline constexpr uint32_t kNoMemo = ~0u;  // a memo's id: nothing remembered
 // neighbour again. Only for tunnels with a fixed remote (the outer destination does not depend
 // on the packet), and only for the rest of one burst: it was resolved under the burst's
 // snapshots, as its packets are.
-struct TunnelMemo {
+template <class Addr>
+struct TunnelMemoOf {
   uint32_t id = kNoMemo;
-  uint32_t outer_dst = 0;
+  Addr outer_dst{};
   uint64_t mac = 0;
   uint16_t port = 0;
   uint16_t limit = 0;
   TunnelView tun{};
 };
+using TunnelMemo = TunnelMemoOf<uint32_t>;  // the IPv4 underlay's (Outer4)
 
 // The same for Decap: the outer (source, destination) of the burst's last decapsulated packet,
 // its tunnel id and the tunnel's mode and flags (TunnelView word 3).
-struct PeerMemo {
-  uint32_t remote_be = 0;
-  uint32_t local_be = 0;
+template <class Addr>
+struct PeerMemoOf {
+  Addr remote_be{};
+  Addr local_be{};
   uint32_t id = kNoMemo;
   uint64_t w3 = 0;  // TunnelView word 3
 };
+using PeerMemo = PeerMemoOf<uint32_t>;  // the IPv4 underlay's (Outer4)
+
+// An IPv6 outer address as a value (Outer6, outer6.h): 16 bytes, network order.
+struct Addr6 {
+  uint8_t b[16];
+  friend bool operator==(const Addr6&, const Addr6&) = default;
+};
+using TunnelMemo6 = TunnelMemoOf<Addr6>;
+using PeerMemo6 = PeerMemoOf<Addr6>;
 
 // The peer lookups the burst stage makes in bulk for one chunk of packets (stage.h).
 inline constexpr uint32_t kPeerBatchMax = 64;
@@ -93,6 +105,11 @@ struct TunnelCtx {
   uint32_t under_nh = 0;
   TunnelMemo tunnel_memo{};
   PeerMemo peer_memo{};
+  // The IPv6 underlay's (Outer6): the same memos, and its last underlay route (fib6).
+  TunnelMemo6 tunnel_memo6{};
+  PeerMemo6 peer_memo6{};
+  Addr6 under_dst6{};
+  uint32_t under_nh6 = 0;
   PeerBatch batch;  // the burst stage's, between its hooks
   EncapPlan encap_plan;  // the vector walk's (fast.h), for the rest of the burst
   DecapPlan decap_plan;
@@ -107,6 +124,9 @@ struct TunnelCtx {
     under_dst_be = 0;
     tunnel_memo.id = kNoMemo;
     peer_memo.id = kNoMemo;
+    tunnel_memo6.id = kNoMemo;
+    peer_memo6.id = kNoMemo;
+    under_nh6 = 0;
     encap_plan.id = kNoMemo;
     decap_plan.id = kNoMemo;
     peer_gen = t.peer_gen.load(std::memory_order_acquire);

@@ -55,7 +55,7 @@ TunnelView TunnelView::Pack(const TunnelFast& f) noexcept {
   const uint8_t flags = static_cast<uint8_t>(
       (f.carries & (kCarryIpv4 | kCarryIpv6)) | (f.tos_inherit ? kTosInherit : 0) |
       (f.pmtudisc ? kPmtuDisc : 0) | (f.up ? kUp : 0) | (f.remote_any ? kRemoteAny : 0) |
-      (f.present ? kPresent : 0));
+      (f.present ? kPresent : 0) | (f.outer6 ? kOuter6 : 0));
   v.w[3] = uint64_t{f.bound_port} | uint64_t{f.ttl} << 16 | uint64_t{flags} << 24;
   return v;
 }

@@ -70,6 +70,10 @@ struct TunnelFast {
   // TunnelTable::PathMtu). For a fixed remote `mtu` is already no more than it allows.
   uint16_t pmtu = 0;
   uint8_t pmtu_flags = 0;    // TunnelView::kPmtuSlow, kPmtuLocked
+  // The outer family is IPv6 (ip6tnl, RFC 2473): tmpl then holds only the fixed traffic class
+  // (its TOS byte) and hop limit (its TTL byte); the addresses and the encapsulation limit are in
+  // the record (TunnelRec), read by Outer6 (outer6.h).
+  bool outer6 = false;
 
   // tmpl's 16-bit word i, as it sits in memory.
   uint16_t TmplWord(int i) const noexcept {
@@ -102,6 +106,7 @@ struct TunnelView {
   //                outer DF is then clear (Linux: ip_mtu_locked in iptunnel_xmit).
   static constexpr uint8_t kPmtuSlow = 1;
   static constexpr uint8_t kPmtuLocked = 2;
+  static constexpr uint8_t kOuter6 = 1 << 7;
   // Added to the folded sum: five 0xffff, which are zero to a one's complement sum, so that
   // taking up to five template words back out of it (EncapBuild) never goes below zero.
   static constexpr uint32_t kSumBias = 5 * 0xffffu;
@@ -138,6 +143,7 @@ struct TunnelView {
   // This view with the outer DF off: as `nopmtudisc` (DF copied from the inner: the caller's
   // Inner says 0 for that).
   void ClearPmtuDisc() noexcept { w[3] &= ~(uint64_t{kPmtuDisc} << 24); }
+  bool outer6() const noexcept { return (flags() & kOuter6) != 0; }
 };
 static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN);
 static_assert(offsetof(rte_ipv4_hdr, src_addr) == 12 && offsetof(rte_ipv4_hdr, dst_addr) == 16);
@@ -161,6 +167,15 @@ struct TunnelRec : TunnelFast {
   // The tunnel's first IPv4 / IPv6 address (0: none): source of ICMP errors sent through it.
   uint32_t src4_be = 0;
   std::array<uint8_t, 16> src6{};
+  // An IPv6-outer tunnel's (outer6): its outer addresses and the tunnel encapsulation limit it
+  // sends in a destination option (RFC 2473 4.1.1; -1: none, `encaplimit none`).
+  std::array<uint8_t, 16> local6{};
+  std::array<uint8_t, 16> remote6{};
+  int16_t encap_limit = -1;
+
+  // Bytes of outer header an IPv6-outer tunnel puts in front of the inner: 40, or 48 with the
+  // destination options header that carries the encapsulation limit.
+  uint16_t Overhead6() const noexcept { return encap_limit < 0 ? 40 : 48; }
 
   // Builds tmpl and tmpl_sum from the fields above and the addresses.
   void BuildTemplate(uint32_t local_be, uint32_t remote_be, uint8_t tos);

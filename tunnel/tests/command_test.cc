@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "tests/control/parse_helpers.h"
 
@@ -85,6 +86,48 @@ TEST(Tunnel, TtlZeroMeansInherit) {
   EXPECT_EQ(c->tunnel.ttl, 0);
 }
 
+// ip6tnl (`ip -6 tunnel`, RFC 2473): the IPv6-underlay modes with iproute2's long names, IPv6
+// addresses, hoplimit / tclass / encaplimit.
+TEST(Tunnel, Ip6tnlModesAndOptions) {
+  auto c = Parse(
+      "tunnel add t6 mode ip6ip6 remote 2001:db8:65::188 local 2001:db8:65::187 hoplimit 32 "
+      "tclass 0x28 encaplimit 0 dev port0");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->tunnel.mode, TunnelMode::kIp6ip6);
+  EXPECT_EQ(c->tunnel.remote, Ip("2001:db8:65::188"));
+  EXPECT_EQ(c->tunnel.local, Ip("2001:db8:65::187"));
+  EXPECT_EQ(c->tunnel.ttl, 32);
+  EXPECT_EQ(c->tunnel.tos, 0x28);
+  EXPECT_EQ(c->tunnel.encap_limit, 0);
+  EXPECT_EQ(c->tunnel.dev, "port0");
+  const std::pair<const char*, TunnelMode> modes[] = {
+      {"ip6ip6", TunnelMode::kIp6ip6},  {"ipv6/ipv6", TunnelMode::kIp6ip6},
+      {"ipip6", TunnelMode::kIpip6},    {"ip4ip6", TunnelMode::kIpip6},
+      {"ip/ipv6", TunnelMode::kIpip6},  {"ipv4/ipv6", TunnelMode::kIpip6},
+      {"any6", TunnelMode::kAny6},      {"any/ipv6", TunnelMode::kAny6},
+      {"any", TunnelMode::kAny},  // (over IPv6 when its addresses are: Tunnels::Add)
+  };
+  for (const auto& [word, mode] : modes) {
+    auto m = Parse(std::string("tunnel add t6 mode ") + word);
+    ASSERT_TRUE(m.ok()) << word << ": " << m.status();
+    EXPECT_EQ(m->tunnel.mode, mode) << word;
+  }
+  auto none = Parse("tunnel change t6 encaplimit none hoplimit inherit tclass inherit");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->tunnel.encap_limit, -1);
+  EXPECT_EQ(none->tunnel.ttl, 0);
+  EXPECT_EQ(none->tunnel.tos, -1);
+  EXPECT_EQ(TunnelModeFamily(TunnelMode::kAny6), 6);
+  EXPECT_EQ(TunnelModeFamily(TunnelMode::kAny), 4);
+  EXPECT_EQ(TunnelModeIproute(TunnelMode::kIpip6), "ip/ipv6");
+  // `ip -6 tunnel` pastes as it is.
+  auto ip6 = Parse("ip -6 tunnel add t6 mode ip6ip6 remote 2001:db8::2 local 2001:db8::1");
+  ASSERT_TRUE(ip6.ok()) << ip6.status();
+  EXPECT_EQ(ip6->tunnel.mode, TunnelMode::kIp6ip6);
+  ExpectError("ip -6 route add ::/0 dev port0",
+              "unknown command \"-6\" (link, addr, tunnel, route, neigh)");
+}
+
 TEST(Tunnel, DelTakesOnlyTheName) {
   auto c = Parse("ip tunnel del tun1");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -99,12 +142,17 @@ TEST(Tunnel, Errors) {
   ExpectError("tunnel add", "tunnel: expected a tunnel name");
   ExpectError("tunnel add name", "tunnel: expected a tunnel name");
   ExpectError("tunnel add tun1 mode", "\"mode\" needs a value");
-  ExpectError("tunnel add tun1 mode gre", "bad tunnel mode \"gre\" (ipip, sit, any)");
-  ExpectError("tunnel add tun1 mode ip6ip6", "bad tunnel mode \"ip6ip6\" (ipip, sit, any)");
+  ExpectError("tunnel add tun1 mode gre",
+              "bad tunnel mode \"gre\" (ipip, sit, any; over IPv6: ip6ip6, ipip6, any)");
+  ExpectError("tunnel add tun1 mode vti6",
+              "bad tunnel mode \"vti6\" (ipip, sit, any; over IPv6: ip6ip6, ipip6, any)");
   ExpectError("tunnel add tun1 remote", "\"remote\" needs a value");
-  ExpectError("tunnel add tun1 remote 10.0.0.300", "bad IPv4 address \"10.0.0.300\"");
-  ExpectError("tunnel add tun1 remote 2001:db8::1", "bad IPv4 address \"2001:db8::1\"");
-  ExpectError("tunnel add tun1 local 10.0.0.256", "bad IPv4 address \"10.0.0.256\"");
+  ExpectError("tunnel add tun1 remote 10.0.0.300", "bad IP address \"10.0.0.300\"");
+  ExpectError("tunnel add tun1 remote 2001:db8::g", "bad IP address \"2001:db8::g\"");
+  ExpectError("tunnel add tun1 local 10.0.0.256", "bad IP address \"10.0.0.256\"");
+  ExpectError("tunnel add tun1 encaplimit", "\"encaplimit\" needs a value");
+  ExpectError("tunnel add tun1 encaplimit 256", "bad encaplimit \"256\" (0..255, or none)");
+  ExpectError("tunnel add tun1 encaplimit never", "bad encaplimit \"never\" (0..255, or none)");
   ExpectError("tunnel add tun1 local any",
               "\"local any\" is not supported: give the local address");
   ExpectError("tunnel add tun1 ttl", "\"ttl\" needs a value");
