@@ -209,7 +209,7 @@ TEST_F(ConfigReloadTest, ASyntaxErrorChangesNothingAndNamesTheLineAndToken) {
   ctl::ReloadResult r;
   const absl::Status s = Reload("tunnel del tun1\n# fine so far\ntunnel add t2 remote 10.0.0.300 local 10.0.0.1\n", &r);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "b.conf:3: bad IPv4 address \"10.0.0.300\"");
+  EXPECT_EQ(s.message(), "b.conf:3: bad IP address \"10.0.0.300\"");
   EXPECT_EQ(r.applied, 0u);
   EXPECT_EQ(Snapshot(), before);
   EXPECT_EQ(gw_->ConfigText(), config);

@@ -209,7 +209,7 @@ def t_reload_bad_file():
     try:
         before = state(gw)
         cases = [
-            (BAD, f'{conf}:{BAD_LINE}: bad IPv4 address "10.0.0.300"', BAD_LINE),
+            (BAD, f'{conf}:{BAD_LINE}: bad IP address "10.0.0.300"', BAD_LINE),
             # A line a fresh gatewayd would refuse: checked before anything is applied.
             (EDITED + "route add 10.9.0.0/16 dev nosuch\n",
              f'{conf}:{len(EDITED.splitlines()) + 1}: unknown device "nosuch"', len(EDITED.splitlines()) + 1),
