@@ -10,12 +10,18 @@ target=$(realpath "$1") seconds=$2 dict=$3
 [ "$dict" != none ] && dict=$(realpath "$dict")
 shift 3
 dirs=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do dirs+=("$(realpath "$1")"); shift; done
+# (A corpus directory that does not exist is skipped: git keeps no empty directory, and a target
+# may have its build-time seeds only.)
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  [ -d "$1" ] && dirs+=("$(realpath "$1")")
+  shift
+done
 [ "${1:-}" = "--" ] && shift
 work=$(mktemp -d /tmp/gwfuzz.XXXXXX)
 mkdir -p "$work/new"
 args=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=9000
-      -print_final_stats=1 -artifact_prefix="$work/")
+      -print_final_stats=1 -artifact_prefix="$work/"
+      -error_exitcode=1 -timeout_exitcode=1)  # (libFuzzer's default 77 is a SKIP to meson)
 [ "$dict" != none ] && args+=(-dict="$dict")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

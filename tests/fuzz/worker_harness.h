@@ -105,6 +105,12 @@ inline void DrainSideways(const std::vector<IpId>& ids, Outcome* o = nullptr) {
     if (meta.kind == dp::PuntKind::kHold) {
       FrameChecker fc;
       fc.Check(Linear(m), 0, meta.port, ids, IsLocal, "held for a neighbour", false);
+    } else if (meta.kind == dp::PuntKind::kPmtu) {
+      // An ICMP fragmentation needed about one of our outer packets (tunnel/datapath/icmp_error.h),
+      // for the control thread: data at its IPv4 header.
+      const auto* ip = rte_pktmbuf_mtod(m, const uint8_t*);
+      FUZZ_CHECK(m->data_len >= 28 && (ip[0] >> 4) == 4 && ip[9] == IPPROTO_ICMP,
+                 "a path MTU punt that is not an IPv4 ICMP message");
     } else {
       FUZZ_CHECK(meta.kind == dp::PuntKind::kArp || meta.kind == dp::PuntKind::kNdisc,
                  absl::StrCat("punt kind ", static_cast<int>(meta.kind)));
