@@ -604,31 +604,9 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
             return failures
         sends = sends + list(later)
     total = len(sends)
-    # Give up after PROCESS_TIMEOUT seconds without progress (a loaded machine may be slow, but a
-    # stuck gatewayd stops counting); meson's own timeout bounds the whole case.
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    snap, last = None, None
-    while True:
-        if proc.poll() is not None:
-            return [f"gatewayd exited early with status {proc.returncode} before processing "
-                    f"{total} packets", "stderr:\n" + tail(err_path), "stdout:\n" + tail(out_path, 20)]
-        st = tel.query("/gateway/stats")
-        if isinstance(st, dict):
-            snap = st
-            if st.get("processed") == total:
-                break
-            if st.get("processed") != last:
-                last = st.get("processed")
-                deadline = time.monotonic() + PROCESS_TIMEOUT
-        if time.monotonic() > deadline:
-            if snap is None:
-                failures.append(f"timeout: /gateway/stats never answered within {STARTUP_TIMEOUT:.0f} s "
-                                f"(socket {tel.path})")
-            else:
-                failures.append(f"timeout: processed != {total} after {PROCESS_TIMEOUT:.0f} s without "
-                                f"progress; last /gateway/stats: {json.dumps(snap)}")
-            break
-        time.sleep(POLL)
+    snap, failures = wait_processed(proc, tel, total, out_path, err_path)
+    if failures and failures[0].startswith("gatewayd exited early"):
+        return failures
 
     if not failures:
         st, more = settle(proc, tel, total, float(getattr(mod, "WAIT_S", SETTLE)),
