@@ -53,6 +53,13 @@ DEFINE_string(burst_prefetch, "auto",
 DEFINE_string(fast_path, "on",
               "the vector walk's fast stages for the common packets (on), or the scalar walk for "
               "every packet (off; the same forwarding, for comparison)");
+DEFINE_uint32(workers, 0,
+              "worker lcores to use, the first of EAL's (-l/--lcores): 0 = every one but the main");
+DEFINE_string(spread, "auto",
+              "hand packets to the worker of their flow (inner flow for tunnel packets), keeping "
+              "per-flow order: auto (all where a port has no RSS queue per worker, else tunnel), "
+              "tunnel, all, or off");
+DEFINE_uint32(spread_ring, 1024, "each worker's inbound ring for packets other workers hand it");
 DEFINE_uint32(idle_sleep_us, 0, "a worker whose loop found nothing sleeps this long; 0 = poll");
 DEFINE_uint32(icmp_ratelimit, 1000, "ICMP errors per second per worker lcore (0: none)");
 DEFINE_uint32(icmp_burst, 50, "ICMP errors a worker may send at once (token bucket depth)");
@@ -172,6 +179,21 @@ int main(int argc, char** argv) {
   opts.worker.frag_timeout_ms = FLAGS_frag_timeout_ms;
   opts.worker.frag_entries = FLAGS_frag_entries;
   opts.worker.test_only_stall_after_ms = FLAGS_test_only_stall_worker_ms;
+  if (FLAGS_workers > 64) return Fail("--workers must be 0..64");
+  opts.workers = static_cast<uint16_t>(FLAGS_workers);
+  if (FLAGS_spread == "auto")
+    opts.spread = gw::dp::SpreadPolicy::kAuto;
+  else if (FLAGS_spread == "tunnel")
+    opts.spread = gw::dp::SpreadPolicy::kTunnel;
+  else if (FLAGS_spread == "all")
+    opts.spread = gw::dp::SpreadPolicy::kAll;
+  else if (FLAGS_spread == "off")
+    opts.spread = gw::dp::SpreadPolicy::kOff;
+  else
+    return Fail("--spread must be auto, tunnel, all or off");
+  if (FLAGS_spread_ring < 64 || FLAGS_spread_ring > (1u << 20))
+    return Fail("--spread_ring must be 64..1048576");
+  opts.spread_ring = FLAGS_spread_ring;
   opts.held_max = FLAGS_neigh_held_max;
   opts.rx_desc = static_cast<uint16_t>(FLAGS_rxd);
   opts.tx_desc = static_cast<uint16_t>(FLAGS_txd);
@@ -262,9 +284,11 @@ int main(int argc, char** argv) {
         FLAGS_socket.empty() ? "off" : FLAGS_socket.c_str());
     for (const auto& p : dp->ports()) {
       const auto& mac = dp->tables().ports[p.id].mac.addr_bytes;
-      std::printf("  %s: %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u rx / %u tx queue(s)\n",
+      static constexpr const char* kSpread[] = {"", ", spread tunnel", ", spread all"};
+      std::printf("  %s: %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u rx%s / %u tx queue(s)%s\n",
                   p.name.c_str(), p.driver.c_str(), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
-                  dp->tables().ports[p.id].mtu.load(), p.rx_queues, p.tx_queues);
+                  dp->tables().ports[p.id].mtu.load(), p.rx_queues, p.rss ? " (rss)" : "",
+                  p.tx_queues, kSpread[static_cast<int>(p.spread)]);
     }
     std::fflush(stdout);
 

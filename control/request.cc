@@ -275,9 +275,16 @@ Reply RequestHandler::Stats(bool json) {
       .Key("sends_off").Int(b.sends_off())
       .Key("inbox_off").Int(b.inbox_off())
       .EndObject()
+      .Key("spread").BeginObject()
+      .Key("out").Uint(t.spread_out)
+      .Key("in").Uint(t.spread_in)
+      .Key("in_rings").Uint(b.in_spread)
+      .Key("off").Int(b.spread_off())
+      .EndObject()
       .Key("workers").BeginArray();
   for (const auto& [lcore, w] : b.workers)
     j.BeginObject().Key("lcore").Uint(lcore).Key("received").Uint(w.received)
+        .Key("spread_out").Uint(w.spread_out).Key("spread_in").Uint(w.spread_in)
         .Key("off").Int(w.off()).EndObject();
   j.EndArray().EndObject().EndObject();
   return Reply{true, j.Take()};

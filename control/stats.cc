@@ -13,7 +13,7 @@ namespace gw::ctl {
 
 uint64_t Books::off() const {
   auto abs = [](int64_t v) { return static_cast<uint64_t>(v < 0 ? -v : v); };
-  uint64_t n = abs(control_off()) + abs(sends_off()) + abs(inbox_off());
+  uint64_t n = abs(control_off()) + abs(sends_off()) + abs(inbox_off()) + abs(spread_off());
   for (const auto& [lcore, w] : workers) {
     n += abs(w.off());
     if (w.reasm_waiting() < 0) n += abs(w.reasm_waiting());
@@ -32,10 +32,15 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
   std::vector<dp::LcoreCounters> copy(src.size());
   uint64_t in_ring = 0;
   uint64_t in_inbox = 0;
+  uint64_t in_spread = 0;
   s.books.consistent = dp::ReadBooks(src.data(), copy.data(), src.size(), [&] {
     in_ring = d.punt_ring() != nullptr ? rte_ring_count(d.punt_ring()) : 0;
     in_inbox = 0;
-    for (const auto& w : d.workers()) in_inbox += rte_ring_count(w->inbox());
+    in_spread = 0;
+    for (const auto& w : d.workers()) {
+      in_inbox += rte_ring_count(w->inbox());
+      if (w->spread_ring() != nullptr) in_spread += rte_ring_count(w->spread_ring());
+    }
   });
   Books& b = s.books;
   for (size_t k = 0; k < nw; ++k) {
@@ -64,6 +69,7 @@ StatsSnapshot TakeSnapshot(const dp::Dataplane& d) {
   b.inbox_queued = cc.event(dp::Event::inbox_queued);
   b.ctl_tx_full = cc.drop(dp::Drop::tx_full);
   b.in_inbox = in_inbox;
+  b.in_spread = in_spread;
   for (const dp::PortInfo& p : d.ports()) {
     PortStats ps;
     ps.name = p.name;
@@ -163,12 +169,14 @@ int TelemetryStats(const char*, const char*, rte_tel_data* d) {
       {"released", b.released},        {"control_dropped", b.ctl_dropped},
       {"held", b.held},                {"control_made", b.ctl_made},
       {"inbox_queued", b.inbox_queued}, {"control_tx_full", b.ctl_tx_full},
-      {"in_inbox", b.in_inbox}};
+      {"in_inbox", b.in_inbox},        {"spread_out", t.spread_out},
+      {"spread_in", t.spread_in},      {"in_spread", b.in_spread}};
   for (const auto& [k, v] : terms) rte_tel_data_add_dict_u64(books, k, v);
   rte_tel_data_add_dict_int(books, "reasm_waiting", static_cast<int>(t.reasm_waiting()));
   rte_tel_data_add_dict_int(books, "control_off", static_cast<int>(b.control_off()));
   rte_tel_data_add_dict_int(books, "sends_off", static_cast<int>(b.sends_off()));
   rte_tel_data_add_dict_int(books, "inbox_off", static_cast<int>(b.inbox_off()));
+  rte_tel_data_add_dict_int(books, "spread_off", static_cast<int>(b.spread_off()));
   rte_tel_data* wbooks = rte_tel_data_alloc();
   rte_tel_data_start_dict(wbooks);
   for (const auto& [lcore, w] : b.workers)
@@ -269,6 +277,10 @@ std::string BooksText(const Books& b) {
                         b.in_inbox);
   absl::StrAppendFormat(&out, "  tx: queued %u (walk %u, control thread %u), refused %u\n",
                         t.tx_queued(), t.sent, t.inbox_sent, t.tx_full);
+  if (t.spread_out != 0 || b.in_spread != 0)
+    absl::StrAppendFormat(&out,
+                          "  spread: handed to another worker %u = taken by it %u + in its ring %u\n",
+                          t.spread_out, t.spread_in, b.in_spread);
   return out;
 }
 

@@ -47,6 +47,7 @@ struct Books {
   uint64_t inbox_queued = 0;
   uint64_t ctl_tx_full = 0;
   uint64_t in_inbox = 0;  // queued, not yet taken by the worker
+  uint64_t in_spread = 0;  // handed from one worker to another, still in the inbound rings
 
   int64_t control_off() const {
     return static_cast<int64_t>(punted) -
@@ -58,6 +59,11 @@ struct Books {
   int64_t inbox_off() const {
     return static_cast<int64_t>(inbox_queued) -
            static_cast<int64_t>(total.inbox_sent + in_inbox);
+  }
+  // Spreading: Σ spread_out = Σ spread_in + in the rings.
+  int64_t spread_off() const {
+    return static_cast<int64_t>(total.spread_out) -
+           static_cast<int64_t>(total.spread_in + in_spread);
   }
   // Σ of every imbalance, in packets (0: the books balance).
   uint64_t off() const;

@@ -4,7 +4,9 @@
 //
 //   received + made = sent + dropped + handed_off
 //
-//   received    `processed`: packets the worker took off its RX queues
+//   received    `processed`: packets the worker took off its RX queues and walked, or dropped
+//               because another worker's ring was full (`spread_full`), and packets it took off
+//               its own inbound ring (`spread_in`: another worker received them)
 //   made        packets the walk made besides them: ICMP errors built in a dropped packet's own mbuf
 //               (`icmp_errors`: "answered in place"), fragments (`fragments_out`), packets
 //               reassembled from fragments (`reassembled`)
@@ -19,7 +21,9 @@
 // A dropped packet answered with an ICMP error counts under its reason (dropped) and its mbuf,
 // now the error, as made; what happens to the error is booked like any packet.
 // The reassembly table: reasm_in = reasm_used + reasm_dropped + waiting; the transmit side:
-// tx_queued = sent + inbox_sent = (accepted by the port) + tx_full.
+// tx_queued = sent + inbox_sent = (accepted by the port) + tx_full. Spreading (spread/): what a
+// worker hands to another is not received by it (`spread_out`); over all workers,
+// Σ spread_out = Σ spread_in + (in the workers' inbound rings).
 #pragma once
 
 #include <atomic>
@@ -44,6 +48,8 @@ struct WalkBooks {
   uint64_t reasm_dropped = 0;
   uint64_t inbox_sent = 0;  // frames of the control thread this worker queued
   uint64_t tx_full = 0;     // queued, refused by the TX queue
+  uint64_t spread_out = 0;  // taken off RX, handed to another worker (not received here)
+  uint64_t spread_in = 0;   // received from another worker's hands (part of received)
 
   uint64_t made() const { return answered_in_place + fragments_made + reassembled; }
   uint64_t handed_off() const { return punted + fragmented + to_reassembly; }
@@ -71,6 +77,8 @@ struct WalkBooks {
     reasm_dropped += o.reasm_dropped;
     inbox_sent += o.inbox_sent;
     tx_full += o.tx_full;
+    spread_out += o.spread_out;
+    spread_in += o.spread_in;
     return *this;
   }
 };
@@ -95,6 +103,8 @@ inline WalkBooks WalkBooksOf(const LcoreCounters& c) {
   b.to_reassembly = c.event(Event::reasm_in);
   b.reasm_used = c.event(Event::reasm_used);
   b.inbox_sent = c.event(Event::inbox_sent);
+  b.spread_out = c.event(Event::spread_out);
+  b.spread_in = c.event(Event::spread_in);
   return b;
 }
 

@@ -52,7 +52,9 @@ inline uint64_t Read(const uint64_t& c) noexcept {
   X(reasm_dropped, "fragments the reassembly table gave up (also counted as drop fragment)") \
   X(inbox_sent, "frames of the control thread queued for TX by this worker")            \
   X(punt_absorbed, "punted ARP/ND messages the control thread took in (learned, answered, ignored)") \
-  X(inbox_queued, "frames the control thread queued for a worker to send")
+  X(inbox_queued, "frames the control thread queued for a worker to send")              \
+  X(spread_out, "received packets handed to their flow's worker (not walked here)")     \
+  X(spread_in, "packets walked here that another worker received (part of processed)")
 
 enum class Event : uint8_t {
 #define GW_X(name, desc) name,

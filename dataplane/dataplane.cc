@@ -27,8 +27,18 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
   if (rte_eth_dev_count_avail() == 0)
     return absl::InvalidArgumentError(
         "no ports: give EAL a device or a --vdev (net_pcap, net_tap, net_ring, net_null)");
+  if (opts.workers != 0) {
+    if (opts.workers > lcores.size())
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--workers=", opts.workers, " but EAL gave ", lcores.size(),
+          " worker lcore(s): give EAL more (-l 0-", opts.workers, ")"));
+    lcores.resize(opts.workers);
+  }
   if (lcores.size() > opts.sizes.max_lcores)
     return absl::InvalidArgumentError("more worker lcores than the RCU was sized for");
+  if (lcores.size() > spread::kMaxWorkers)
+    return absl::InvalidArgumentError(
+        absl::StrCat("more than ", spread::kMaxWorkers, " worker lcores (use --workers)"));
 
   if (RegisterPuntMeta() < 0)
     return absl::InternalError(absl::StrCat("cannot register the mbuf punt field: ",
@@ -52,14 +62,22 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
   if (dp->punt_ == nullptr || dp->indirect_ == nullptr)
     return absl::ResourceExhaustedError(absl::StrCat("cannot create the slow-path ring and pool: ",
                                                      rte_strerror(rte_errno)));
-  const WorkerShared shared{dp->punt_, dp->pool_, dp->indirect_};
+  const auto n_workers = static_cast<uint16_t>(lcores.size());
+  if (absl::Status s = dp->SetupSpread(opts, n_workers); !s.ok()) return s;
+  WorkerShared shared{dp->punt_, dp->pool_, dp->indirect_};
+  if (!dp->spread_rings_.empty()) {
+    shared.spread_rings = dp->spread_rings_.data();
+    shared.n_workers = n_workers;
+    shared.rx_stopped = &dp->rx_stopped_;
+  }
 
-  // Spread every (port, rx queue) over the workers; each worker transmits on its own queue of
-  // every port, so TX needs no lock.
+  // Deal every (port, rx queue) to the workers; each worker transmits on its own queue of every
+  // port, so TX needs no lock.
   std::vector<std::vector<RxQueue>> assign(lcores.size());
   size_t next = 0;
   for (const PortInfo& p : dp->ports_)
-    for (uint16_t q = 0; q < p.rx_queues; ++q) assign[next++ % lcores.size()].push_back({p.id, q});
+    for (uint16_t q = 0; q < p.rx_queues; ++q)
+      assign[next++ % lcores.size()].push_back({p.id, q, p.spread});
   for (size_t i = 0; i < lcores.size(); ++i) {
     auto w = std::make_unique<Worker>(*dp->tables_, lcores[i], static_cast<uint16_t>(i),
                                       std::move(assign[i]), opts.worker, shared, dp->quit_);
@@ -69,6 +87,36 @@ absl::StatusOr<std::unique_ptr<Dataplane>> Dataplane::Create(const DataplaneOpti
     dp->workers_.push_back(std::move(w));
   }
   return dp;
+}
+
+// Each worker's inbound ring, and what each port's queues hand over (DataplaneOptions::spread).
+absl::Status Dataplane::SetupSpread(const DataplaneOptions& opts, uint16_t n_workers) {
+  bool any = false;
+  for (PortInfo& p : ports_) {
+    using spread::SpreadMode;
+    switch (n_workers == 1 ? SpreadPolicy::kOff : opts.spread) {
+      case SpreadPolicy::kOff: p.spread = SpreadMode::kOff; break;
+      case SpreadPolicy::kTunnel: p.spread = SpreadMode::kTunnel; break;
+      case SpreadPolicy::kAll: p.spread = SpreadMode::kAll; break;
+      case SpreadPolicy::kAuto:
+        p.spread = p.rss && p.rx_queues >= n_workers ? SpreadMode::kTunnel : SpreadMode::kAll;
+        break;
+    }
+    any |= p.spread != spread::SpreadMode::kOff;
+  }
+  if (!any) return absl::OkStatus();
+  const uint32_t size = rte_align32pow2(std::max<uint32_t>(opts.spread_ring, 64));
+  for (uint16_t i = 0; i < n_workers; ++i) {
+    const std::string name = absl::StrCat("gw_spread", i);
+    // Any worker may hand packets to any other (multi-producer); only its owner takes them.
+    rte_ring* r = rte_ring_create(name.c_str(), size, static_cast<int>(rte_socket_id()),
+                                  RING_F_SC_DEQ);
+    if (r == nullptr)
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "cannot create the workers' inbound rings: ", rte_strerror(rte_errno)));
+    spread_rings_.push_back(r);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_workers) {
@@ -106,7 +154,11 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
         uint64_t{n_workers + 1u} * opts.mbuf_cache * 3 / 2 + 1024 +
         // packets queued for or held by the control thread, its inboxes to the workers, and the
         // workers' reassembly tables
-        opts.punt_ring + opts.held_max + uint64_t{n_workers} * (1024 + 2 * 4096);
+        opts.punt_ring + opts.held_max + uint64_t{n_workers} * (1024 + 2 * 4096) +
+        // the workers' inbound rings (spreading), full
+        (n_workers > 1 && opts.spread != SpreadPolicy::kOff
+             ? uint64_t{n_workers} * rte_align32pow2(std::max<uint32_t>(opts.spread_ring, 64))
+             : 0);
   }
   pool_ = rte_pktmbuf_pool_create("gw_mbufs", static_cast<unsigned>(n), opts.mbuf_cache, 0,
                                   RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
@@ -120,9 +172,12 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
     // Fragments and reassembled packets are mbuf chains.
     if (p.info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
       conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-    if (p.rxq > 1) {
+    // Several RX queues: the device's RSS spreads by IP addresses where it can (a NIC); where it
+    // cannot (net_ring, net_pcap with several rx_pcap), each queue is a source of its own.
+    const uint64_t rss_hf = RTE_ETH_RSS_IP & p.info.flow_type_rss_offloads;
+    if (p.rxq > 1 && rss_hf != 0) {
       conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-      conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & p.info.flow_type_rss_offloads;
+      conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;
     }
     if (int rc = rte_eth_dev_configure(p.id, p.rxq, p.txq, &conf); rc != 0)
       return PortError(p.id, "rte_eth_dev_configure", rc);
@@ -145,7 +200,8 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
     ps.up.store(true);
     ps.present = true;
     if (int rc = rte_eth_dev_start(p.id); rc != 0) return PortError(p.id, "rte_eth_dev_start", rc);
-    ports_.push_back(PortInfo{p.id, absl::StrCat("port", p.id), p.info.driver_name, p.rxq, p.txq});
+    ports_.push_back(PortInfo{p.id, absl::StrCat("port", p.id), p.info.driver_name, p.rxq, p.txq,
+                              spread::SpreadMode::kOff, p.rxq > 1 && rss_hf != 0});
   }
   ports_open_ = true;
   return absl::OkStatus();
@@ -233,6 +289,11 @@ Dataplane::~Dataplane() {
     void* m;
     while (rte_ring_sc_dequeue(punt_, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
     rte_ring_free(punt_);
+  }
+  for (rte_ring* r : spread_rings_) {  // (empty: the workers walked what was left)
+    void* m;
+    while (rte_ring_sc_dequeue(r, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
+    rte_ring_free(r);
   }
   tables_.reset();
   if (indirect_ != nullptr) rte_mempool_free(indirect_);

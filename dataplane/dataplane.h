@@ -16,9 +16,18 @@
 
 namespace gw::dp {
 
+// Spreading packets over the workers by flow (spread/datapath/spread.h), per port: kAuto is
+// kTunnel where the device's RSS fills one RX queue per worker (it spread the rest by IP
+// addresses already), else kAll (fewer queues than workers, or queues without RSS: whoever
+// polls a queue would otherwise walk all of its flows); nothing with one worker.
+enum class SpreadPolicy : uint8_t { kAuto, kOff, kTunnel, kAll };
+
 struct DataplaneOptions {
   TableSizes sizes;
   WorkerOptions worker;
+  uint16_t workers = 0;  // worker lcores used, the first of EAL's; 0: every one
+  SpreadPolicy spread = SpreadPolicy::kAuto;
+  uint32_t spread_ring = 1024;  // each worker's inbound ring (packets other workers hand it)
   uint16_t rx_desc = 1024;
   uint16_t tx_desc = 1024;
   uint32_t mbufs = 0;  // 0: enough for every ring, buffer and cache
@@ -33,6 +42,8 @@ struct PortInfo {
   std::string driver;  // e.g. net_pcap
   uint16_t rx_queues;
   uint16_t tx_queues;
+  spread::SpreadMode spread;  // what its workers hand to each other (DataplaneOptions::spread)
+  bool rss;                   // RX queues filled by the device's RSS (IP addresses)
 };
 
 class Dataplane {
@@ -69,6 +80,7 @@ class Dataplane {
  private:
   Dataplane() = default;
   absl::Status SetupPorts(const DataplaneOptions& opts, uint16_t n_workers);
+  absl::Status SetupSpread(const DataplaneOptions& opts, uint16_t n_workers);
 
   std::unique_ptr<Tables> tables_;
   std::vector<PortInfo> ports_;
@@ -76,6 +88,8 @@ class Dataplane {
   rte_mempool* pool_ = nullptr;
   rte_mempool* indirect_ = nullptr;
   rte_ring* punt_ = nullptr;
+  std::vector<rte_ring*> spread_rings_;  // by worker index; empty: no spreading
+  std::atomic<uint32_t> rx_stopped_{0};
   std::unique_ptr<LcoreCounters> control_counters_;
   std::atomic<bool> quit_{false};
   bool launched_ = false;

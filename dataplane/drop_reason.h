@@ -36,7 +36,8 @@ namespace gw::dp {
   X(slowpath_full, "queue to the control thread (ARP, ND, held packets) full")          \
   X(frag_failed, "fragmentation failed (out of mbufs, or too many fragments)")            \
   X(icmp_refused, "ICMP error quoting no packet of ours (source, remote, protocol)")     \
-  X(icmp_handled, "ICMP error about our tunnel packet, ended here: relayed or ignored")
+  X(icmp_handled, "ICMP error about our tunnel packet, ended here: relayed or ignored")      \
+  X(spread_full, "another worker's inbound ring full: its flow's packet not handed over")
 
 enum class Drop : uint8_t {
 #define GW_X(name, desc) name,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "dataplane/vector.h"
+#include "spread/datapath/spread.h"
 
 namespace gw::dp {
 namespace {
@@ -66,6 +67,11 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
   io_.death_row = death_row_;
   io_.icmp.Init(opts.icmp_rate, opts.icmp_burst);
   io_.frag6_id = uint32_t{index} << 24;  // (workers number their fragments apart)
+  if (shared.n_workers > 1 && shared.spread_rings != nullptr) {
+    spread_ = spread::SpreadPlan{shared.spread_rings, shared.n_workers, index};
+    spread_ring_ = shared.spread_rings[index];
+    rx_stopped_ = shared.rx_stopped;
+  }
 }
 
 Worker::~Worker() {
@@ -126,6 +132,51 @@ void Worker::FlushAll() {
   for (uint16_t p : tx_ports_) rte_eth_tx_buffer_flush(p, index_, txb_[p]);
 }
 
+uint16_t Worker::WalkBurst(Ctx& ctx, rte_mbuf** pkts, uint16_t n, uint16_t port,
+                           BurstHints* hints) {
+  // The tables as they are now, after the receive: a packet that arrives after a change returned
+  // to the control thread is handled under that change.
+  ctx.NewBurst();  // (what it remembered came from the previous snapshot)
+  const PortState& in_port = t_.ports[port];
+  if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {
+    Bump(counters_.drops[static_cast<size_t>(Drop::link_down)], n);
+    counters_.Count(Event::walk_dropped, n);
+    rte_pktmbuf_free_bulk(pkts, n);
+    Bump(counters_.processed, n);
+    return n;
+  }
+  // Every packet of the burst comes back once through `out`, whether a fast stage took it or the
+  // scalar walk: the books see both alike (EndWalk, forward.h).
+  ProcessBurst(ctx, pkts, n, in_port, hints, prefetch_, opts_.fast_path,
+               [this, &ctx](uint16_t, rte_mbuf* m, uint16_t out) {
+                 if (out >= kConsumed) [[unlikely]] {
+                   EndWalk(ctx, m, out);
+                 } else {
+                   rte_eth_tx_buffer(out, index_, txb_[out], m);
+                 }
+               });
+  Bump(counters_.processed, n);
+  return n;
+}
+
+// Packets of this worker's flows that another worker received: walked in the order they were
+// queued, a run of one ingress port at a time.
+uint16_t Worker::DrainSpread(Ctx& ctx, rte_mbuf** pkts, uint16_t burst, BurstHints* hints) {
+  BooksOpen(counters_);
+  const uint16_t n = static_cast<uint16_t>(
+      rte_ring_sc_dequeue_burst(spread_ring_, reinterpret_cast<void**>(pkts), burst, nullptr));
+  counters_.Count(Event::spread_in, n);
+  for (uint16_t i = 0; i < n;) {
+    const uint16_t port = pkts[i]->port;
+    uint16_t j = i + 1;
+    while (j < n && pkts[j]->port == port) ++j;
+    WalkBurst(ctx, pkts + i, j - i, port, hints);
+    i = j;
+  }
+  BooksClose(counters_);
+  return n;
+}
+
 int Worker::Run() {
   rte_rcu_qsbr* qsbr = t_.rcu.qsbr();
   rte_rcu_qsbr_thread_register(qsbr, index_);
@@ -146,37 +197,23 @@ int Worker::Run() {
   while (!quit_.load(std::memory_order_relaxed)) {
     const uint64_t start = rte_rdtsc();
     io_.now = start;
-    uint32_t got = 0;
+    uint32_t got = 0;     // taken off RX queues and the inbound ring
+    uint32_t walked = 0;  // of them, walked here
     for (const RxQueue& q : rxqs_) {
-      const uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
+      uint16_t n = rte_eth_rx_burst(q.port, q.queue, pkts, burst);
       if (n == 0) continue;
-      // The tables as they are now, after the receive: a packet that arrives after a change
-      // returned to the control thread is handled under that change.
-      ctx.NewBurst();  // (what it remembered came from the previous snapshot)
       got += n;
       // The books (books.h) are in motion until `processed` has this burst.
       BooksOpen(counters_);
-      const PortState& in_port = t_.ports[q.port];
-      if (!in_port.up.load(std::memory_order_relaxed)) [[unlikely]] {
-        Bump(counters_.drops[static_cast<size_t>(Drop::link_down)], n);
-        counters_.Count(Event::walk_dropped, n);
-        rte_pktmbuf_free_bulk(pkts, n);
-        Bump(counters_.processed, n);
-        BooksClose(counters_);
-        continue;
-      }
-      // Every packet of the burst comes back once through `out`, whether a fast stage took it or
-      // the scalar walk: the books see both alike (EndWalk, forward.h).
-      ProcessBurst(ctx, pkts, n, in_port, &hints, prefetch_, opts_.fast_path,
-                   [this, &ctx](uint16_t, rte_mbuf* m, uint16_t out) {
-                     if (out >= kConsumed) [[unlikely]] {
-                       EndWalk(ctx, m, out);
-                     } else {
-                       rte_eth_tx_buffer(out, index_, txb_[out], m);
-                     }
-                   });
-      Bump(counters_.processed, n);
+      if (q.spread != spread::SpreadMode::kOff)
+        n = spread::SpreadBurst(spread_, q.spread, counters_, q.port, pkts, n);
+      if (n != 0) walked += WalkBurst(ctx, pkts, n, q.port, &hints);
       BooksClose(counters_);
+    }
+    if (spread_ring_ != nullptr) {
+      const uint16_t n = DrainSpread(ctx, pkts, burst, &hints);
+      got += n;
+      walked += n;
     }
     if (!rte_ring_empty(inbox_)) [[unlikely]]
       DrainInbox();
@@ -187,12 +224,24 @@ int Worker::Run() {
     Bump(counters_.loops);  // the heartbeat
     if (got != 0) {
       Bump(counters_.busy_cycles, rte_rdtsc() - start);
-      Bump(counters_.busy_packets, got);
+      Bump(counters_.busy_packets, walked);
     } else if (opts_.idle_sleep_us != 0) {
       // Low-load mode: an offline reader never holds up a writer's grace period.
       rte_rcu_qsbr_thread_offline(qsbr, index_);
       rte_delay_us_sleep(opts_.idle_sleep_us);
       rte_rcu_qsbr_thread_online(qsbr, index_);
+    }
+  }
+  // Spreading: once every worker stopped receiving, nothing more comes into this worker's ring;
+  // what is in it is walked (and sent) rather than freed unseen.
+  if (spread_ring_ != nullptr) {
+    rx_stopped_->fetch_add(1, std::memory_order_acq_rel);
+    for (;;) {
+      const bool last = rx_stopped_->load(std::memory_order_acquire) == spread_.n;
+      while (DrainSpread(ctx, pkts, burst, &hints) != 0) FlushAll();
+      rte_rcu_qsbr_quiescent(qsbr, index_);
+      if (last) break;
+      rte_pause();
     }
   }
   // On the way out: what the control thread queued is sent, and datagrams still being reassembled

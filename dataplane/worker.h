@@ -14,12 +14,17 @@
 #include "dataplane/feature_ctx.h"
 #include "dataplane/lcore_cache.h"
 #include "dataplane/tables/tables.h"
+#include "spread/datapath/plan.h"
 
 namespace gw::dp {
+
+struct Ctx;
+struct BurstHints;
 
 struct RxQueue {
   uint16_t port;
   uint16_t queue;
+  spread::SpreadMode spread = spread::SpreadMode::kOff;  // what of it goes to other workers
 };
 
 // The burst stage's prefetching (burst.h): on, off, or on when the tables are larger than the
@@ -46,6 +51,12 @@ struct WorkerShared {
   rte_ring* punt = nullptr;          // to the control thread
   rte_mempool* direct = nullptr;     // the packet pool
   rte_mempool* indirect = nullptr;   // fragment payload references
+  // Every worker's inbound ring, by worker index (spread/datapath/spread.h); n = 1: none.
+  rte_ring* const* spread_rings = nullptr;
+  uint16_t n_workers = 1;
+  // Workers that stopped receiving: once all have, no ring gets more, and each worker walks what
+  // is left in its own before it exits.
+  std::atomic<uint32_t>* rx_stopped = nullptr;
 };
 
 class Worker {
@@ -65,12 +76,18 @@ class Worker {
   // Frames the control thread wants sent (single producer: the control thread; m->port is the
   // egress port). The worker sends them from its own TX queue.
   rte_ring* inbox() const { return inbox_; }
+  // Packets other workers received for this one's flows (spread.h); nullptr with one worker.
+  rte_ring* spread_ring() const { return spread_ring_; }
 
   // The lcore entry point (rte_eal_remote_launch).
   static int Main(void* self) { return static_cast<Worker*>(self)->Run(); }
 
  private:
   int Run();
+  // Walks pkts[0..n) received on `port` (books open); returns n.
+  uint16_t WalkBurst(Ctx& ctx, rte_mbuf** pkts, uint16_t n, uint16_t port, BurstHints* hints);
+  // Walks up to `burst` packets from the inbound ring; returns how many.
+  uint16_t DrainSpread(Ctx& ctx, rte_mbuf** pkts, uint16_t burst, BurstHints* hints);
   void FlushAll();
   void DrainInbox();
   void Housekeeping(uint64_t now);
@@ -88,6 +105,9 @@ class Worker {
   std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
   FeatureCaches feature_caches_;
   rte_ring* inbox_ = nullptr;
+  spread::SpreadPlan spread_;
+  rte_ring* spread_ring_ = nullptr;
+  std::atomic<uint32_t>* rx_stopped_ = nullptr;
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;
   uint64_t next_expire_ = 0;

@@ -9,7 +9,8 @@
     stateless packet helpers (dataplane/packet/) -- never a stage of the walk;
   - a feature's folder is reached by the core data path only through the registries
     dataplane/feature_ctx.h, dataplane/features.h and dataplane/walk.h's hook declarations
-    (and the tables in dataplane/tables/tables.h).
+    (and the tables in dataplane/tables/tables.h); spread/, which runs before the walk, from
+    the worker's poll loop (dataplane/worker.h, worker.cc).
 
   /usr/bin/python3 scripts/check_layers.py [ROOT]     exit 1 with one line per violation
 """
@@ -19,7 +20,7 @@ import sys
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.path.join(os.path.dirname(__file__), ".."))
-FEATURES = ["tunnel"]  # folders with datapath/ and control/ parts
+FEATURES = ["tunnel", "spread"]  # folders with datapath/ (and control/) parts
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 CONTROL_MAY_USE = [
@@ -30,6 +31,8 @@ CONTROL_MAY_USE = [
 ] + [re.compile(r"^%s/datapath/(tunnel_table|peer_table)\.h$" % f) for f in FEATURES]
 CORE_MAY_REACH_FEATURES_FROM = {
     "dataplane/feature_ctx.h", "dataplane/features.h", "dataplane/tables/tables.h",
+    # spread/ hooks into the poll loop before the walk, not into the walk
+    "dataplane/worker.h", "dataplane/worker.cc",
 }
 
 
