@@ -7,5 +7,6 @@ namespace gw::bench {
 
 void RegisterProcessBenchmarks(uint32_t tunnels);  // process/*, reset/*
 void RegisterLookupBenchmarks(uint32_t tunnels);   // lookup/*
+void RegisterSpreadBenchmarks(uint32_t tunnels);   // spread/*
 
 }  // namespace gw::bench

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   for (uint32_t n : sizes) {
     gw::bench::RegisterProcessBenchmarks(n);
     gw::bench::RegisterLookupBenchmarks(n);
+    gw::bench::RegisterSpreadBenchmarks(n);
   }
 
   benchmark::Initialize(&argc, argv);
