@@ -21,11 +21,9 @@ import argparse
 import ipaddress
 import json
 import os
-import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,12 @@ sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
+
+# The checks, subprocess helpers and the common part of Gatewayd are tests/lib/gwtest.py's, shared
+# with tests/ops; the tests import them from here.
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+import gwtest  # noqa: E402
+from gwtest import LIVE, Failure, check, check_eq, clean_env, run, runtime_dir  # noqa: E402,F401  (re-exported)
 
 GATEWAYD = GWCTL = None   # set by main()
 TMP = None
@@ -46,65 +50,19 @@ EXIT_TIMEOUT = 30.0
 GWCTL_TIMEOUT = 120.0
 
 
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def check_eq(actual, expected, what):
-    if actual != expected:
-        a = json.dumps(actual, indent=1, sort_keys=True) if not isinstance(actual, str) else actual
-        e = json.dumps(expected, indent=1, sort_keys=True) if not isinstance(expected, str) else expected
-        raise Failure(f"{what}:\n--- expected\n{e}\n--- actual\n{a}")
-
-
-
 # --------------------------------------------------------------------------- gatewayd processes
 
-def runtime_dir(prefix):
-    if os.geteuid() == 0:
-        base = "/var/run/dpdk"
-    else:
-        base = os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-    return os.path.join(base, prefix)
-
-
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k != "GATEWAYD_SOCKET"}
-    env.update(extra)
-    return env
-
-
-class Result:
-    def __init__(self, rc, out, err):
-        self.rc, self.out, self.err = rc, out, err
-
-    def __repr__(self):
-        return f"rc={self.rc} stdout={self.out[:2000]!r} stderr={self.err[:2000]!r}"
-
-
 def run_gwctl(args, env=None, timeout=GWCTL_TIMEOUT):
-    p = subprocess.run([GWCTL] + list(args), stdin=subprocess.DEVNULL, capture_output=True,
-                       env=env if env is not None else clean_env(), timeout=timeout)
-    return Result(p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"))
+    return run([GWCTL] + list(args), timeout=timeout, env=env)
 
 
-LIVE = []   # every started gatewayd, so that a crash of the test still stops them
-
-
-class Gatewayd:
-    count = 0
+class Gatewayd(gwtest.Gatewayd):
+    """A gatewayd on two net_null ports that receive nothing (no hugepages, no PCI), answering on
+    its own control socket; `flags` are gatewayd's own, `config` a --config path."""
+    exit_timeout = EXIT_TIMEOUT
 
     def __init__(self, label, flags=(), config=None, mem=512):
-        Gatewayd.count += 1
-        self.label = label
-        self.prefix = f"gwctl_{os.getpid()}_{Gatewayd.count}"
-        self.dir = os.path.join(TMP, f"{Gatewayd.count:02d}_{label}")
-        os.makedirs(self.dir)
+        super().__init__(label, TMP, "gwctl")
         self.sock = os.path.join(self.dir, "gw.sock")
         self.config_path = config
         self.cmd = [GATEWAYD, "-l", "0,1", "--no-huge", "--no-pci", "-m", str(mem),
@@ -114,17 +72,11 @@ class Gatewayd:
         if config:
             self.cmd.append(f"--config={config}")
         self.cmd += list(flags)
-        self.out_path = os.path.join(self.dir, "stdout")
-        self.err_path = os.path.join(self.dir, "stderr")
-        self.proc = None
-        with open(os.path.join(self.dir, "cmdline"), "w") as f:
-            f.write(" ".join(self.cmd) + "\n")
+        self.write_cmdline()
 
     # -- lifecycle
     def start(self):
-        with open(self.out_path, "wb") as fo, open(self.err_path, "wb") as fe:
-            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe)
-        LIVE.append(self)
+        self.launch()
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             if self.proc.poll() is not None:
@@ -142,24 +94,8 @@ class Gatewayd:
         self.ports = self.js("link", "show")
         return self
 
-    def run_to_exit(self, timeout=EXIT_TIMEOUT):
-        """For a gatewayd that is expected to fail at startup: run it, return (rc, stderr)."""
-        with open(self.out_path, "wb") as fo, open(self.err_path, "wb") as fe:
-            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe)
-        LIVE.append(self)
-        try:
-            rc = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise Failure(f"gatewayd ({self.label}) kept running; it was expected to fail")
-        self._cleanup()
-        return rc, self.stderr()
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
     def stop(self):
-        """SIGTERM; require exit 0 and mempool in_use=0."""
+        """SIGTERM; require exit 0, mempool in_use=0 and the socket removed."""
         check(self.proc is not None, "gatewayd was never started")
         if self.proc.poll() is not None:
             rc = self.proc.returncode
@@ -167,50 +103,15 @@ class Gatewayd:
             raise Failure(f"gatewayd ({self.label}) had already exited with {rc}\n"
                           f"stderr:\n{self.stderr()}")
         self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(timeout=EXIT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise Failure(f"gatewayd ({self.label}) did not exit within {EXIT_TIMEOUT:.0f} s of SIGTERM")
-        self._cleanup()
+        rc = self.reap()
         out = self.stdout()
         check(rc == 0, f"gatewayd ({self.label}) exited with {rc} after SIGTERM\nstderr:\n{self.stderr()}")
-        m = re.findall(r"^mempool: in_use=(\d+) total=(\d+)$", out, re.M)
-        check(m, f"gatewayd ({self.label}): no 'mempool: in_use=N total=N' line in stdout:\n{out[-2000:]}")
-        check(m[-1][0] == "0", f"gatewayd ({self.label}): mbuf leak, mempool in_use={m[-1][0]}")
+        self.check_mempool(out)
         check(not os.path.exists(self.sock), f"gatewayd ({self.label}) left its socket {self.sock} behind")
-
-    def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self._cleanup()
-
-    def _cleanup(self):
-        if self in LIVE:
-            LIVE.remove(self)
-        rt = runtime_dir(self.prefix)
-        if os.path.basename(rt) == self.prefix and os.path.isdir(rt):
-            shutil.rmtree(rt, ignore_errors=True)
-
-    def stdout(self):
-        with open(self.out_path, errors="replace") as f:
-            return f.read()
-
-    def stderr(self):
-        with open(self.err_path, errors="replace") as f:
-            return f.read()
 
     # -- gwctl
     def gwctl(self, *args, env=None, timeout=GWCTL_TIMEOUT):
         return run_gwctl([f"--socket={self.sock}"] + list(args), env=env, timeout=timeout)
-
-    def ok(self, *args):
-        """Run a gwctl command that must succeed: exit 0, nothing on stderr. Returns stdout."""
-        r = self.gwctl(*args)
-        if r.rc != 0 or r.err:
-            raise Failure(f"gwctl {' '.join(args)}: {r}")
-        return r.out
 
     def js(self, *args):
         out = self.ok("-j", *args)

@@ -13,7 +13,6 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,12 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 
+# The checks, subprocess helpers and the common part of Gatewayd are tests/lib/gwtest.py's, shared
+# with tests/gwctl; the cases import them from here.
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+import gwtest  # noqa: E402
+from gwtest import LIVE, Failure, check, clean_env, run, runtime_dir, wait_for  # noqa: E402,F401  (re-exported)
+
 STARTUP_TIMEOUT = 90.0
 EXIT_TIMEOUT = 60.0
 GWCTL_TIMEOUT = 60.0
@@ -32,74 +37,19 @@ ARGS = None   # parsed by main(): .gatewayd, .gwctl, .build, .keep
 TMP = None
 
 
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
 def check_eq(actual, expected, what):
-    if actual != expected:
-        raise Failure(f"{what}:\n--- expected\n{expected!r}\n--- actual\n{actual!r}")
+    """gwtest.check_eq showing both sides by repr(): the cases compare sets and bytes, and text
+    whose exact whitespace matters."""
+    gwtest.check_eq(actual, expected, what, show=repr)
 
 
-def wait_for(pred, timeout, what, interval=0.05):
-    """Polls pred() until it returns something true; fails with `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise Failure(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
-
-
-def runtime_dir(prefix):
-    return os.path.join("/var/run/dpdk", prefix)
-
-
-def clean_env(**extra):
-    """The environment for gatewayd and gwctl: no systemd variables unless a case sets them."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM",
-                        "GATEWAYD_SOCKET")}
-    env.update(extra)
-    return env
-
-
-class Result:
-    def __init__(self, rc, out, err):
-        self.rc, self.out, self.err = rc, out, err
-
-    def __repr__(self):
-        return f"rc={self.rc} stdout={self.out[:2000]!r} stderr={self.err[:2000]!r}"
-
-
-def run(cmd, timeout=GWCTL_TIMEOUT, env=None, input=None):
-    p = subprocess.run(cmd, input=input, stdin=None if input is not None else subprocess.DEVNULL,
-                       capture_output=True, env=env if env is not None else clean_env(),
-                       timeout=timeout)
-    return Result(p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"))
-
-
-LIVE = []   # started gatewayds, killed if a case dies
-
-
-class Gatewayd:
+class Gatewayd(gwtest.Gatewayd):
     """One gatewayd. eal: the EAL options (default: two net_null ports that receive nothing, no
     hugepages); flags: gatewayd's own; config: text of a --config file; env: extra variables."""
-    count = 0
+    exit_timeout = EXIT_TIMEOUT
 
     def __init__(self, label, flags=(), eal=None, config=None, env=None, socket_path=True):
-        Gatewayd.count += 1
-        self.label = label
-        self.prefix = f"gwops_{os.getpid()}_{Gatewayd.count}"
-        self.dir = os.path.join(TMP, f"{Gatewayd.count:02d}_{label}")
-        os.makedirs(self.dir)
+        super().__init__(label, TMP, "gwops")
         self.sock = os.path.join(self.dir, "gw.sock") if socket_path else ""
         if eal is None:
             eal = ["-l", "0,1", "--no-huge", "--no-pci", "-m", "512",
@@ -116,17 +66,10 @@ class Gatewayd:
             self.cmd.append(f"--config={self.config_path}")
         self.cmd += list(flags)
         self.env = clean_env(**(env or {}))
-        self.out_path = os.path.join(self.dir, "stdout")
-        self.err_path = os.path.join(self.dir, "stderr")
-        self.proc = None
-        with open(os.path.join(self.dir, "cmdline"), "w") as f:
-            f.write(" ".join(self.cmd) + "\n")
+        self.write_cmdline()
 
     def start(self, wait=True):
-        with open(self.out_path, "wb") as fo, open(self.err_path, "wb") as fe:
-            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                                         env=self.env)
-        LIVE.append(self)
+        self.launch()
         if wait:
             self.wait_forwarding()
         return self
@@ -141,20 +84,6 @@ class Gatewayd:
             return "forwarding\n" in self.stdout()
         wait_for(ready, STARTUP_TIMEOUT, f"gatewayd ({self.label}) to print 'forwarding'")
 
-    def run_to_exit(self, timeout=EXIT_TIMEOUT):
-        """For a gatewayd expected to fail at startup: (exit status, stderr)."""
-        self.start(wait=False)
-        try:
-            rc = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise Failure(f"gatewayd ({self.label}) kept running; it was expected to fail")
-        self._cleanup()
-        return rc, self.stderr()
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
     def signal(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
 
@@ -166,49 +95,14 @@ class Gatewayd:
         return self.wait_exit()
 
     def wait_exit(self):
-        try:
-            rc = self.proc.wait(timeout=EXIT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise Failure(f"gatewayd ({self.label}) did not exit within {EXIT_TIMEOUT:.0f} s of SIGTERM")
-        self._cleanup()
+        rc = self.reap()
         out = self.stdout()
         check(rc == 0, f"gatewayd ({self.label}) exited with {rc}\nstderr:\n{self.stderr()[-3000:]}")
-        m = re.findall(r"^mempool: in_use=(\d+) total=(\d+)$", out, re.M)
-        check(m, f"gatewayd ({self.label}): no 'mempool: in_use=N total=N' in stdout:\n{out[-2000:]}")
-        check(m[-1][0] == "0", f"gatewayd ({self.label}): mbuf leak, mempool in_use={m[-1][0]}")
+        self.check_mempool(out)
         return out
-
-    def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self._cleanup()
-
-    def _cleanup(self):
-        if self in LIVE:
-            LIVE.remove(self)
-        rt = runtime_dir(self.prefix)
-        if os.path.basename(rt) == self.prefix and os.path.isdir(rt):
-            shutil.rmtree(rt, ignore_errors=True)
-
-    def stdout(self):
-        with open(self.out_path, errors="replace") as f:
-            return f.read()
-
-    def stderr(self):
-        with open(self.err_path, errors="replace") as f:
-            return f.read()
 
     def gwctl(self, *args, timeout=GWCTL_TIMEOUT):
         return run([ARGS.gwctl, f"--socket={self.sock}"] + list(args), timeout=timeout)
-
-    def ok(self, *args):
-        """A gwctl command that must succeed: exit 0, nothing on stderr. Returns stdout."""
-        r = self.gwctl(*args)
-        if r.rc != 0 or r.err:
-            raise Failure(f"gwctl {' '.join(args)}: {r}")
-        return r.out
 
 
 # ---- logfmt lines ("GATEWAYD: event=... k=v k=\"v w\"")

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """What the fault-injection and door tests share, on top of tests/gwctl/gwlib.py (the gatewayd
-processes, the raw socket client, the runner and the checks):
+processes, the raw socket client, the runner) and tests/lib/gwtest.py (the checks, wait_for):
 
   - gatewayd() : a gwlib.Gatewayd with the ports a test names (net_pcap, net_tap, net_memif, ...)
                  instead of gwlib's two net_null ports;
@@ -24,8 +24,8 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "gwctl"))
 
-import gwlib  # noqa: E402
-from gwlib import Failure, check, check_eq  # noqa: E402,F401
+import gwlib  # noqa: E402  (it puts tests/lib on sys.path: gwtest)
+from gwtest import Failure, check, check_eq, wait_for  # noqa: E402,F401
 
 
 # Small tables: startup takes ~1 s instead of ~4 s (the default tables are ~272 MiB to clear).
@@ -53,21 +53,8 @@ def gatewayd(label, vdevs, flags=(), config=None, mem=512, idle_sleep_us=100):
     if idle_sleep_us != 100:
         cmd = [a if a != "--idle_sleep_us=100" else f"--idle_sleep_us={idle_sleep_us}" for a in cmd]
     gw.cmd = cmd
-    with open(os.path.join(gw.dir, "cmdline"), "w") as f:
-        f.write(" ".join(cmd) + "\n")
+    gw.write_cmdline()
     return gw
-
-
-def wait_for(cond, timeout, what, step=0.05):
-    """Polls cond() until it returns a true value (returned) or timeout seconds pass (Failure)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise Failure(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(step)
 
 
 def stderr_line(err):
