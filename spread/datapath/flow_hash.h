@@ -81,13 +81,12 @@ inline uint64_t HashInner(uint8_t proto, const uint8_t* p, const uint8_t* end) n
 
 }  // namespace internal
 
-// The flow hash of the frame `m` (Ethernet first) under `mode`, or kLocal. Reads only the first
-// segment; never writes.
-inline uint64_t FlowHash(const rte_mbuf* m, SpreadMode mode) noexcept {
+// The flow hash of the `len` bytes of a frame at `p` (Ethernet first) under `mode`, or kLocal.
+// Reads nothing outside them.
+inline uint64_t FlowHashFrame(const uint8_t* p, uint32_t len, SpreadMode mode) noexcept {
   using namespace internal;
-  const auto* p = rte_pktmbuf_mtod(m, const uint8_t*);
-  const uint8_t* end = p + m->data_len;
-  if (m->data_len < sizeof(rte_ether_hdr)) return kLocal;
+  const uint8_t* end = p + len;
+  if (len < sizeof(rte_ether_hdr)) return kLocal;
   const uint16_t type = reinterpret_cast<const rte_ether_hdr*>(p)->ether_type;
   const uint8_t* ip = p + sizeof(rte_ether_hdr);
   if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
@@ -116,6 +115,11 @@ inline uint64_t FlowHash(const rte_mbuf* m, SpreadMode mode) noexcept {
     return mode == SpreadMode::kAll ? Hash6(ip, end) : kLocal;
   }
   return kLocal;
+}
+
+// The same for a received mbuf: its first segment only.
+inline uint64_t FlowHash(const rte_mbuf* m, SpreadMode mode) noexcept {
+  return FlowHashFrame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len, mode);
 }
 
 // Which of `n` workers a hash belongs to (multiply-shift: no division, even over any n).

@@ -17,12 +17,14 @@
 // 2 and 3 agree: each packet's answer and bytes, every frame sent or punted by a slow path, every
 // drop and event counter (the fast stages change nothing but the speed).
 #include <array>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "spread/datapath/flow_hash.h"
 #include "tests/fuzz/worker_harness.h"
 
 using namespace gw::fuzz;  // NOLINT
@@ -72,6 +74,19 @@ Tally Since(const Tally& a, const Tally& b) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace dp = gw::dp;
   if (size > 9000) return -1;
+  // 0. The flow hash that spreads packets over workers (spread/datapath/flow_hash.h) reads
+  // nothing past the frame (a heap block of exactly its size), and a tunnel packet's hash is the
+  // same whether everything or only tunnel packets are spread.
+  {
+    using gw::spread::SpreadMode;
+    std::unique_ptr<uint8_t[]> exact(new uint8_t[size == 0 ? 1 : size]);
+    std::memcpy(exact.get(), data, size);
+    const auto len = static_cast<uint32_t>(size);
+    const uint64_t tunnel = gw::spread::FlowHashFrame(exact.get(), len, SpreadMode::kTunnel);
+    const uint64_t all = gw::spread::FlowHashFrame(exact.get(), len, SpreadMode::kAll);
+    FUZZ_CHECK(tunnel == gw::spread::kLocal || tunnel == all,
+               "a tunnel packet's flow hash differs between --spread=tunnel and all");
+  }
   // 1. The whole input as one frame, received on each port.
   std::vector<IpId> ids;
   InputIds(data, size, &ids);
