@@ -122,8 +122,16 @@ inline uint64_t FlowHash(const rte_mbuf* m, SpreadMode mode) noexcept {
   return FlowHashFrame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len, mode);
 }
 
-// Which of `n` workers a hash belongs to (multiply-shift: no division, even over any n).
+// Which of `n` workers a hash belongs to. CRC32C is linear: a bit of the key that never reaches
+// the top bits (ports or addresses differing only in their low bits) would never change the
+// worker, so the hash is mixed first (MurmurHash3's finalizer, every input bit reaching every
+// output bit), then multiply-shift maps it onto n without a division, evenly for any n.
 inline uint16_t WorkerOf(uint32_t hash, uint16_t n) noexcept {
+  hash ^= hash >> 16;
+  hash *= 0x85ebca6bu;
+  hash ^= hash >> 13;
+  hash *= 0xc2b2ae35u;
+  hash ^= hash >> 16;
   return static_cast<uint16_t>((uint64_t{hash} * n) >> 32);
 }
 

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "spread/datapath/flow_hash.h"
@@ -201,8 +202,27 @@ TEST(WorkerOfTest, EvenOverAnyCount) {
     for (uint16_t w = 0; w < n; ++w)
       EXPECT_NEAR(count[w], 60000.0 / n, 60000.0 / n * 0.05) << "n " << n << " worker " << w;
   }
-  EXPECT_EQ(spread::WorkerOf(0, 4), 0);
-  EXPECT_EQ(spread::WorkerOf(0xffffffffu, 4), 3);
+}
+
+// Flows that differ only in the low bits of one field (destination ports 5000-5007 from one
+// source, the way one client opens connections to a service range; or destinations .0-.7 of one
+// subnet without ports) must not all land on one worker: the hash is linear, WorkerOf mixes it.
+TEST_F(FlowHashTest, LowBitsOfOneFieldStillSpread) {
+  for (uint16_t n : {2, 4}) {
+    std::set<uint16_t> by_port, by_addr;
+    for (uint16_t d = 0; d < 8; ++d) {
+      by_port.insert(spread::WorkerOf(
+          static_cast<uint32_t>(Hash(Over4(Inner4(40000, 5000 + d).Build(), 4),
+                                     SpreadMode::kTunnel)), n));
+      const std::string dst = "10.10.100." + std::to_string(d);
+      const Ip4 icmp{.src = "10.10.200.5", .dst = dst.c_str(), .proto = 1,
+                     .payload = Payload(16)};
+      by_addr.insert(spread::WorkerOf(
+          static_cast<uint32_t>(Hash(Over4(icmp.Build(), 4), SpreadMode::kTunnel)), n));
+    }
+    EXPECT_GE(by_port.size(), 2u) << n << " workers";
+    EXPECT_GE(by_addr.size(), 2u) << n << " workers";
+  }
 }
 
 }  // namespace
