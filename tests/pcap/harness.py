@@ -4,9 +4,9 @@
     /usr/bin/python3 tests/pcap/harness.py --gatewayd build/gatewayd tests/pcap/cases/NAME.py
 
 A case module defines CONFIG, PORTS (default 2), send(), expect(), DROPS and optionally
-EVENTS, EXTRA_ARGS, WAIT_S, UNORDERED_PORTS, CUSTOM_PORTS, live_check(), check(),
-IGNORE_OUTER_ID, EXPECT_CONFIG_ERROR, or send_later() and between(); see README.md. Exit
-status 0 = pass.
+EVENTS, EXTRA_ARGS, WAIT_S, LCORES, TX_QUEUES, UNORDERED_PORTS, CUSTOM_PORTS, live_check(),
+check() (with a third parameter: each TX queue's frames apart), IGNORE_OUTER_ID,
+EXPECT_CONFIG_ERROR, or send_later() and between(); see README.md. Exit status 0 = pass.
 
 Steps: write inN.pcap per port and gw.conf into a temp dir, start gatewayd with one net_pcap
 port per inN.pcap, poll the telemetry command /gateway/stats until every sent packet has been
@@ -21,6 +21,7 @@ balance (docs/reliability.md 3), live and in the exit report.
 import argparse
 import difflib
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -51,7 +52,7 @@ DROP_REASONS = [
     "bad_checksum", "ttl_exceeded", "no_route", "no_neighbour", "mtu_exceeded", "unknown_peer",
     "mode_mismatch", "ecn_drop", "nested_tunnel", "link_down", "no_headroom",
     "local_unsupported", "fragment", "tx_full", "bad_arp", "bad_ndisc", "bad_icmp",
-    "slowpath_full", "frag_failed", "icmp_refused", "icmp_handled",
+    "slowpath_full", "frag_failed", "icmp_refused", "icmp_handled", "spread_full",
 ]
 
 STARTUP_TIMEOUT = 60.0   # s for gatewayd to answer /gateway/stats at all (EAL init on a busy box)
@@ -371,7 +372,10 @@ def gatewayd_cmd(gatewayd, tmp, ports, prefix, extra=(), lcores=None, tx_queues=
     """lcores: EAL --lcores for the case (LCORES), else -l 0,1 (one worker); tx_queues: TX queues
     per port (each worker needs its own), each written to its own pcap."""
     cores = ["--lcores", lcores] if lcores else ["-l", "0,1"]
-    cmd = [gatewayd, *cores, "--no-huge", "--no-pci", "-m", "512",
+    # (each worker has its own TX buffers, reassembly table and inbound ring, and the mbuf pool
+    # grows with them)
+    mem = "1024" if lcores else "512"
+    cmd = [gatewayd, *cores, "--no-huge", "--no-pci", "-m", mem,
            "--file-prefix", prefix, "--log-level=*:notice"]
     for p in range(ports):
         txs = "".join(f",tx_pcap={path}" for path in out_paths(tmp, p, tx_queues))
@@ -632,15 +636,18 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
     elif int(m[-1][0]) != 0:
         failures.append(f"mbuf leak: mempool in_use={m[-1][0]} total={m[-1][1]}")
 
-    # Output pcaps.
-    actual = {}
+    # Output pcaps: per port, queue after queue (`queues`: each TX queue's frames apart).
+    actual, queues = {}, {}
     for p in range(ports):
-        actual[p] = []
-        for path in out_paths(tmp, p, getattr(mod, "TX_QUEUES", 1)):  # (queue after queue)
+        actual[p], queues[p] = [], []
+        for path in out_paths(tmp, p, getattr(mod, "TX_QUEUES", 1)):
             try:
-                actual[p] += read_pcap(path)
+                frames = read_pcap(path)
             except Exception as e:  # missing or truncated pcap: unclean port close
                 failures.append(f"port{p}: cannot read tx pcap {path}: {e}")
+                frames = []
+            queues[p].append(frames)
+            actual[p] += frames
     unordered = set(getattr(mod, "UNORDERED_PORTS", ()))
     custom = set(getattr(mod, "CUSTOM_PORTS", ()))
     for p in range(ports):
@@ -709,8 +716,21 @@ def check_run(proc, tel, mod, tmp, ports, sends, expected, drops_exp, out_path, 
         failures.append("the exit report does not say 'books: balanced':\n" +
                         "\n".join(ln for ln in text.splitlines() if ln.startswith(("books", "  "))))
     if hasattr(mod, "check"):
-        failures += list(mod.check(actual, snap if isinstance(snap, dict) else {}) or [])
+        args = [actual, snap if isinstance(snap, dict) else {}]
+        if check_wants_queues(mod.check):   # check(actual, stats, queues)
+            args.append(queues)
+        failures += list(mod.check(*args) or [])
     return failures
+
+
+def check_wants_queues(fn):
+    """A case's check() with a third parameter also gets the frames of each TX queue apart:
+    {port: [[queue 0's frames], [queue 1's], ...]} (TX_QUEUES > 1: worker i sends on queue i)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return sum(1 for q in params if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)) >= 3
 
 
 def books_check(snap, ports, actual):

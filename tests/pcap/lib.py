@@ -610,3 +610,105 @@ def pmtu_check(tunnel, expected, expires_s=600, text=None):
                 fails.append(f"gwctl tunnel show {tunnel}: {out!r} does not match /{text}/")
         return fails
     return check
+
+
+# --------------------------------------------------------------------------- many workers
+
+def flow_payload(flow, seq, size=48):
+    """A UDP payload naming its packet: the flow (2 bytes), the sequence number (2 bytes), then
+    size - 4 deterministic bytes. flow_tag() reads it back from an output frame."""
+    return Raw(struct.pack("!HH", flow, seq) + bytes(payload(size - 4, flow * 31 + seq)))
+
+
+def flow_tag(frame):
+    """(flow, seq) of a frame whose (first) UDP header carries a flow_payload(), or None."""
+    try:
+        p = Ether(frame)
+    except Exception:
+        return None
+    if UDP not in p:
+        return None
+    data = bytes(p[UDP].payload)
+    return struct.unpack("!HH", data[:4]) if len(data) >= 4 else None
+
+
+def flow_queue_check(port, queues, flows=None):
+    """check(actual, stats, queues): on `port`, each flow's frames (tagged with flow_payload) left
+    through one TX queue (one worker) and in the order of their sequence numbers, each once;
+    flows = {flow: number of packets}, if given, are all there. Returns (failure lines,
+    {flow: queue}); frames without a tag are failures unless `flows` is None."""
+    fails, where, seqs = [], {}, {}
+    for q, frames in enumerate(queues.get(port, [])):
+        for i, f in enumerate(frames):
+            tag = flow_tag(f)
+            if tag is None:
+                if flows is not None:
+                    fails.append(f"port{port} queue {q} frame #{i}: no flow tag: {Ether(f).summary()}")
+                continue
+            flow, seq = tag
+            where.setdefault(flow, set()).add(q)
+            seqs.setdefault((flow, q), []).append(seq)
+    for flow, qs in sorted(where.items()):
+        if len(qs) != 1:
+            fails.append(f"port{port}: flow {flow} left through queues {sorted(qs)}: "
+                         f"one flow must stay with one worker")
+    for (flow, q), s in sorted(seqs.items()):
+        if s != sorted(set(s)):
+            fails.append(f"port{port} queue {q}: flow {flow} out of order or repeated: seq {s}")
+    if flows is not None:
+        for flow, n in sorted(flows.items()):
+            got = sorted(x for (f, _), s in seqs.items() if f == flow for x in s)
+            if got != list(range(n)):
+                fails.append(f"port{port}: flow {flow}: seq {got}, expected 0..{n - 1}")
+        for flow in sorted(set(where) - set(flows)):
+            fails.append(f"port{port}: unexpected flow {flow}")
+    return fails, {flow: min(qs) for flow, qs in where.items()}
+
+
+def gwctl_stats(gwctl):
+    """`gwctl -j stats` parsed: (dict, []) or (None, failure lines)."""
+    import json
+    rc, out, err = gwctl("-j", "stats")
+    if rc != 0:
+        return None, [f"gwctl -j stats: exit {rc}: {err.strip()}"]
+    try:
+        return json.loads(out), []
+    except ValueError:
+        return None, [f"gwctl -j stats: not JSON: {out[:200]!r}"]
+
+
+def spread_books_check(st, sent, workers=2, spread=True, drops=None):
+    """Failure lines for `gwctl -j stats` (parsed) after `sent` frames, all walked, over `workers`
+    workers: the books balance (each worker's too); the drops are `drops` (default: none); what the workers handed to
+    each other (books.spread.out, per worker spread_out) was all taken (spread.in, none left in
+    the rings): some when `spread`, none otherwise; each frame received once (Σ workers' received
+    = processed = sent)."""
+    fails = []
+    b = st.get("books", {})
+    sp = b.get("spread", {})
+    ws = b.get("workers", [])
+    if b.get("balanced") is not True or b.get("off") != 0:
+        fails.append(f"books do not balance: balanced {b.get('balanced')} off {b.get('off')}")
+    if st.get("processed") != sent:
+        fails.append(f"processed {st.get('processed')}, sent {sent}")
+    if len(ws) != workers or len(st.get("lcores", [])) != workers:
+        fails.append(f"expected {workers} workers: books.workers {ws}, lcores {st.get('lcores')}")
+    if sum(w.get("received", 0) for w in ws) != sent:
+        fails.append(f"workers' received {[w.get('received') for w in ws]} do not add up to {sent}")
+    for w in ws:
+        if w.get("off") != 0:
+            fails.append(f"worker lcore {w.get('lcore')}: books off by {w.get('off')}")
+    out, inn = sp.get("out"), sp.get("in")
+    if out != inn or sp.get("in_rings") != 0 or sp.get("off") != 0:
+        fails.append(f"books.spread: out {out} != in {inn} + in_rings {sp.get('in_rings')} "
+                     f"(off {sp.get('off')})")
+    if spread and not (isinstance(out, int) and out > 0):
+        fails.append(f"books.spread.out = {out}: nothing was handed to another worker")
+    if not spread and (out != 0 or inn != 0):
+        fails.append(f"books.spread: out {out} in {inn}, expected 0 (no spreading)")
+    if sum(w.get("spread_out", 0) for w in ws) != out or sum(w.get("spread_in", 0) for w in ws) != inn:
+        fails.append(f"books.workers spread_out/spread_in do not add up to books.spread: {ws} {sp}")
+    nz = {k: v for k, v in st.get("drops", {}).items() if v}
+    if nz != dict(drops or {}):
+        fails.append(f"drops: {nz}, expected {dict(drops or {})}")
+    return fails
