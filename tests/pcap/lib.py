@@ -11,6 +11,7 @@ Topology used by (almost) every case:
 
 Expected packets are built from the spec with these helpers, never copied from gatewayd's output.
 """
+import random
 import struct
 
 from scapy.all import (  # noqa: F401  (re-exported for the cases)
@@ -98,6 +99,35 @@ neigh add {PEER2} lladdr {PEER2_MAC} dev port0
 NEIGH_LAN = f"""\
 neigh add {HOST} lladdr {HOST_MAC} dev port1
 neigh add {HOST6} lladdr {HOST_MAC} dev port1
+"""
+
+# The gateway's addresses on the two ports: IPv4 only, and IPv4 and IPv6.
+PORT_ADDRS = f"""\
+addr add {GW}/24 dev port0
+addr add {GW_LAN}/24 dev port1
+"""
+PORT_ADDRS_DUAL = f"""\
+addr add {GW}/24 dev port0
+addr add {GW6_UL}/64 dev port0
+addr add {GW_LAN}/24 dev port1
+addr add {GW_LAN6}/64 dev port1
+"""
+
+# The whole config of the plain two-port tunnel topology (most multi-worker cases): PEER and the
+# LAN host known, tun1 (ipip) to PEER carrying the remote site 10.10.200.0/24; and the same with
+# IPv6 on both ports (the LAN host's IPv6 neighbour too; tun1 and its route stay IPv4).
+TUN1_CONFIG = f"""\
+{PORT_ADDRS}neigh add {PEER} lladdr {PEER_MAC} dev port0
+neigh add {HOST} lladdr {HOST_MAC} dev port1
+tunnel add tun1 mode ipip remote {PEER} local {GW}
+link set tun1 up
+route add 10.10.200.0/24 dev tun1
+"""
+TUN1_CONFIG_DUAL = f"""\
+{PORT_ADDRS_DUAL}neigh add {PEER} lladdr {PEER_MAC} dev port0
+{NEIGH_LAN}tunnel add tun1 mode ipip remote {PEER} local {GW}
+link set tun1 up
+route add 10.10.200.0/24 dev tun1
 """
 
 
@@ -615,21 +645,65 @@ def pmtu_check(tunnel, expected, expires_s=600, text=None):
 # --------------------------------------------------------------------------- many workers
 
 def flow_payload(flow, seq, size=48):
-    """A UDP payload naming its packet: the flow (2 bytes), the sequence number (2 bytes), then
-    size - 4 deterministic bytes. flow_tag() reads it back from an output frame."""
+    """A UDP (or TCP) payload naming its packet: the flow (2 bytes), the sequence number (2 bytes),
+    then size - 4 deterministic bytes. flow_tag() reads it back from an output frame."""
     return Raw(struct.pack("!HH", flow, seq) + bytes(payload(size - 4, flow * 31 + seq)))
 
 
 def flow_tag(frame):
-    """(flow, seq) of a frame whose (first) UDP header carries a flow_payload(), or None."""
+    """(flow, seq) of a frame whose (first) UDP header, or else TCP header, carries a
+    flow_payload(), or None."""
     try:
         p = Ether(frame)
     except Exception:
         return None
-    if UDP not in p:
+    layer = p[UDP] if UDP in p else (p[TCP] if TCP in p else None)
+    if layer is None:
         return None
-    data = bytes(p[UDP].payload)
+    data = bytes(layer.payload)
     return struct.unpack("!HH", data[:4]) if len(data) >= 4 else None
+
+
+def tun1_inner(flow, seq, size=48):
+    """Packet `seq` of inner flow `flow`, from the remote site behind tun1 to the LAN host: IPv4
+    REMOTE -> HOST, TTL 64, id (flow << 8) | seq, UDP 50000 + 37 * flow -> 5001, flow_payload(flow,
+    seq, size). (Flows 0..15 of these hash onto both of two workers.)"""
+    return (IP(src=REMOTE, dst=HOST, ttl=64, id=(flow << 8) | seq)
+            / UDP(sport=50000 + 37 * flow, dport=5001) / flow_payload(flow, seq, size))
+
+
+PLAIN_TAG = 100   # plain_flow(flow, seq) is tagged as flow PLAIN_TAG + flow
+
+
+def plain_flow(flow, seq):
+    """Packet `seq` of plain (not tunnelled) flow `flow`, from the underlay to the LAN host: UDP
+    20000 + 13 * flow -> 53, IPv6 2001:db8:300::5 -> HOST6 (hop limit 64) for an odd flow, IPv4
+    192.0.2.5 -> HOST (TTL 64, id (tag << 8) | seq) for an even one, flow_payload(tag, seq) with
+    tag = PLAIN_TAG + flow."""
+    tag = PLAIN_TAG + flow
+    if flow % 2:
+        return (IPv6(src="2001:db8:300::5", dst=HOST6, hlim=64)
+                / UDP(sport=20000 + 13 * flow, dport=53) / flow_payload(tag, seq))
+    return (IP(src="192.0.2.5", dst=HOST, ttl=64, id=(tag << 8) | seq)
+            / UDP(sport=20000 + 13 * flow, dport=53) / flow_payload(tag, seq))
+
+
+def shuffled_order(flows, per_flow, seed):
+    """[(flow, seq)] in the order sent: round after round (seq 0 .. per_flow - 1), each round every
+    flow 0 .. flows - 1 once, shuffled anew by random.Random(seed)."""
+    rng = random.Random(seed)
+    out = []
+    for seq in range(per_flow):
+        order = list(range(flows))
+        rng.shuffle(order)
+        out += [(f, seq) for f in order]
+    return out
+
+
+def one_frame_to_lan():
+    """send() for a case whose gatewayd must refuse to start (EXPECT_CONFIG_ERROR): one UDP frame
+    from the underlay to the LAN host on port0, so that "nothing sent" means something."""
+    return [(0, to_gw(0, UL_ROUTER_MAC, udp4("192.0.2.5", HOST)))]
 
 
 def flow_queue_check(port, queues, flows=None):
@@ -663,6 +737,47 @@ def flow_queue_check(port, queues, flows=None):
         for flow in sorted(set(where) - set(flows)):
             fails.append(f"port{port}: unexpected flow {flow}")
     return fails, {flow: min(qs) for flow, qs in where.items()}
+
+
+def all_queues_check(port, where, queues=2, what="flows"):
+    """check(): failure lines unless `where` ({flow or datagram: queue}, e.g. flow_queue_check's)
+    uses every one of `queues` TX queues of `port`: the workers did share the flows."""
+    used = sorted(set(where.values()))
+    if used != list(range(queues)):
+        return [f"port{port}: {what} left through queues {used} only: nothing was spread "
+                f"({what} -> queue: {where})"]
+    return []
+
+
+def workers_books_check(st, want):
+    """Failure lines unless the workers' (received, spread_out, spread_in) in `gwctl -j stats`
+    (parsed, as live_check read it; books.workers by lcore) are `want`, in lcore order; none for
+    st None (live_check could not read it, and has failed already)."""
+    if not st:
+        return []
+    ws = sorted(st["books"]["workers"], key=lambda w: w["lcore"])
+    got = [(w["received"], w["spread_out"], w["spread_in"]) for w in ws]
+    if got != want:
+        return [f"books.workers (received, spread_out, spread_in): {got}, expected {want}"]
+    return []
+
+
+def handed_over_check(stats, queues, port, sent, st=None, receiver=0):
+    """check() of a two-worker case whose `sent` frames all came in through worker `receiver` (port0
+    is polled by worker 0, port1 by worker 1) and left through `port`: the other worker sent
+    exactly what was handed to it, so spread_out = spread_in (the events in `stats`) = the frames in
+    its queue on `port`; and, given `st` (`gwctl -j stats` as live_check read it), per worker
+    (received, spread_out, spread_in) = (sent - h, h, 0) for the receiver and (h, 0, h) for the
+    other. Failure lines."""
+    other = 1 - receiver
+    h = len(queues[port][other])
+    fails = []
+    ev = stats.get("events", {})
+    if ev.get("spread_out") != h or ev.get("spread_in") != h:
+        fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}, but "
+                     f"{('the first', 'the second')[other]} worker's queue on port{port} has {h} frames")
+    want = [(sent - h, h, 0), (h, 0, h)]
+    return fails + workers_books_check(st, want if receiver == 0 else want[::-1])
 
 
 def gwctl_stats(gwctl):
@@ -712,3 +827,13 @@ def spread_books_check(st, sent, workers=2, spread=True, drops=None):
     if nz != dict(drops or {}):
         fails.append(f"drops: {nz}, expected {dict(drops or {})}")
     return fails
+
+
+def tunnel_stats_check(st, name, want):
+    """Failure lines unless tunnel `name`'s counters in `gwctl -j stats` (parsed) are `want`
+    ({"encap_packets": n, ...}: the counters named)."""
+    t = {x["name"]: x for x in st.get("tunnels", [])}.get(name, {})
+    got = {k: t.get(k) for k in want}
+    if got != want:
+        return [f"{name} counters: expected {want}, got {got}"]
+    return []

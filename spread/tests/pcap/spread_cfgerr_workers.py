@@ -4,16 +4,10 @@ for and the number EAL gave (here 2: LCORES has the main lcore and two workers).
 """
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW_LAN}/24 dev port1
-"""
+CONFIG = PORT_ADDRS
 PORTS = 2
 LCORES = "0@0,1@1,2@1"
 TX_QUEUES = 2
 EXTRA_ARGS = ["--workers=5"]
 EXPECT_CONFIG_ERROR = r"^gatewayd: --workers=5 but EAL gave 2 worker lcore\(s\)"
-
-
-def send():
-    return [(0, to_gw(0, UL_ROUTER_MAC, udp4("192.0.2.5", HOST)))]
+send = one_frame_to_lan       # (never sent: gatewayd refuses to start)

@@ -20,41 +20,24 @@ inbound ring, and that worker walks it and sends it on ITS queue. So:
   in the rings, each frame is received once (the workers' `received` add up to the frames sent),
   and tun1 counts every packet as decapsulated.
 """
-import random
-
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW_LAN}/24 dev port1
-neigh add {PEER} lladdr {PEER_MAC} dev port0
-neigh add {HOST} lladdr {HOST_MAC} dev port1
-tunnel add tun1 mode ipip remote {PEER} local {GW}
-link set tun1 up
-route add 10.10.200.0/24 dev tun1
-"""
+CONFIG = TUN1_CONFIG      # port0: the underlay (tun1's peer), port1: the LAN host
 PORTS = 2
 LCORES = "0@0,1@1,2@1"
 TX_QUEUES = 2
 
 FLOWS, PER_FLOW = 16, 12
-SPORTS = [50000 + 37 * k for k in range(FLOWS)]
 
 
 def inner(flow, seq):
-    return (IP(src=REMOTE, dst=HOST, ttl=64, id=(flow << 8) | seq)
-            / UDP(sport=SPORTS[flow], dport=5001) / flow_payload(flow, seq, size=40 + 8 * (flow % 4)))
+    """REMOTE -> HOST, UDP 50000 + 37 * flow -> 5001 (tun1_inner), payload sizes varying by flow."""
+    return tun1_inner(flow, seq, size=40 + 8 * (flow % 4))
 
 
 def order():
     """(flow, seq) in the order sent: round after round, the flows shuffled in each."""
-    rng = random.Random(1)
-    out = []
-    for seq in range(PER_FLOW):
-        flows = list(range(FLOWS))
-        rng.shuffle(flows)
-        out += [(f, seq) for f in flows]
-    return out
+    return shuffled_order(FLOWS, PER_FLOW, seed=1)
 
 
 def send():
@@ -78,12 +61,9 @@ def live_check(gwctl):
         return fails
     SEEN["stats"] = st
     fails += spread_books_check(st, N)
-    t = {x["name"]: x for x in st.get("tunnels", [])}.get("tun1", {})
-    want = {"decap_packets": N, "decap_bytes": sum(len(inner(f, s)) for f, s in order()),
-            "encap_packets": 0, "encap_bytes": 0}
-    got = {k: t.get(k) for k in want}
-    if got != want:
-        fails.append(f"tun1 counters: expected {want}, got {got}")
+    fails += tunnel_stats_check(st, "tun1", {
+        "decap_packets": N, "decap_bytes": sum(len(inner(f, s)) for f, s in order()),
+        "encap_packets": 0, "encap_bytes": 0})
     out = st.get("books", {}).get("spread", {}).get("out")
     rc, text, err = gwctl("stats")
     line = f"  spread: handed to another worker {out} = taken by it {out} + in its ring 0"
@@ -94,22 +74,7 @@ def live_check(gwctl):
 
 def check(actual, stats, queues):
     fails, where = flow_queue_check(1, queues, {f: PER_FLOW for f in range(FLOWS)})
-    used = sorted(set(where.values()))
-    if used != [0, 1]:
-        fails.append(f"port1: flows left through queues {used} only: nothing was spread "
-                     f"(flow -> queue: {where})")
+    fails += all_queues_check(1, where)
     # Everything came in on port0 (the first worker): the second worker sent exactly what it
     # was handed.
-    second = len(queues[1][1])
-    ev = stats.get("events", {})
-    if ev.get("spread_out") != second or ev.get("spread_in") != second:
-        fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}, but the "
-                     f"second worker's queue on port1 has {second} frames")
-    st = SEEN.get("stats")
-    if st:
-        ws = sorted(st["books"]["workers"], key=lambda w: w["lcore"])
-        got = [(w["received"], w["spread_out"], w["spread_in"]) for w in ws]
-        want = [(N - second, second, 0), (second, 0, second)]
-        if got != want:
-            fails.append(f"books.workers (received, spread_out, spread_in): {got}, expected {want}")
-    return fails
+    return fails + handed_over_check(stats, queues, 1, N, SEEN.get("stats"))

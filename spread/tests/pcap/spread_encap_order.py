@@ -19,19 +19,9 @@ on ITS queue. So:
   was the second worker's), the books balance with the rings empty, each frame is received once,
   and tun1 counts every packet (its inner length after routing) as encapsulated.
 """
-import random
-
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW_LAN}/24 dev port1
-neigh add {PEER} lladdr {PEER_MAC} dev port0
-neigh add {HOST} lladdr {HOST_MAC} dev port1
-tunnel add tun1 mode ipip remote {PEER} local {GW}
-link set tun1 up
-route add 10.10.200.0/24 dev tun1
-"""
+CONFIG = TUN1_CONFIG      # port0: the underlay (tun1's peer), port1: the LAN host
 PORTS = 2
 LCORES = "0@0,1@1,2@1"
 TX_QUEUES = 2
@@ -46,13 +36,7 @@ def packet(flow, seq):
 
 
 def order():
-    rng = random.Random(2)
-    out = []
-    for seq in range(PER_FLOW):
-        flows = list(range(FLOWS))
-        rng.shuffle(flows)
-        out += [(f, seq) for f in flows]
-    return out
+    return shuffled_order(FLOWS, PER_FLOW, seed=2)
 
 
 def send():
@@ -81,31 +65,13 @@ def live_check(gwctl):
         return fails
     SEEN["stats"] = st
     fails += spread_books_check(st, N)
-    t = {x["name"]: x for x in st.get("tunnels", [])}.get("tun1", {})
-    want = {"encap_packets": N, "encap_bytes": sum(len(routed(packet(f, s))) for f, s in order()),
-            "decap_packets": 0, "decap_bytes": 0}
-    got = {k: t.get(k) for k in want}
-    if got != want:
-        fails.append(f"tun1 counters: expected {want}, got {got}")
-    return fails
+    return fails + tunnel_stats_check(st, "tun1", {
+        "encap_packets": N, "encap_bytes": sum(len(routed(packet(f, s))) for f, s in order()),
+        "decap_packets": 0, "decap_bytes": 0})
 
 
 def check(actual, stats, queues):
     fails, where = flow_queue_check(0, queues, {f: PER_FLOW for f in range(FLOWS)})
-    used = sorted(set(where.values()))
-    if used != [0, 1]:
-        fails.append(f"port0: flows left through queues {used} only: nothing was spread "
-                     f"(flow -> queue: {where})")
-    first = len(queues[0][0])   # all input was the second worker's: the first sent what it was handed
-    ev = stats.get("events", {})
-    if ev.get("spread_out") != first or ev.get("spread_in") != first:
-        fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}, but the "
-                     f"first worker's queue on port0 has {first} frames")
-    st = SEEN.get("stats")
-    if st:
-        ws = sorted(st["books"]["workers"], key=lambda w: w["lcore"])
-        got = [(w["received"], w["spread_out"], w["spread_in"]) for w in ws]
-        want = [(first, 0, first), (N - first, first, 0)]
-        if got != want:
-            fails.append(f"books.workers (received, spread_out, spread_in): {got}, expected {want}")
-    return fails
+    fails += all_queues_check(0, where)
+    # All input was the second worker's: the first sent what it was handed.
+    return fails + handed_over_check(stats, queues, 0, N, SEEN.get("stats"), receiver=1)

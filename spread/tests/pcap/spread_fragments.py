@@ -19,16 +19,7 @@ spread_out = spread_in, and the books balance with the rings and the reassembly 
 """
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW6_UL}/64 dev port0
-addr add {GW_LAN}/24 dev port1
-addr add {GW_LAN6}/64 dev port1
-neigh add {PEER} lladdr {PEER_MAC} dev port0
-{NEIGH_LAN}tunnel add tun1 mode ipip remote {PEER} local {GW}
-link set tun1 up
-route add 10.10.200.0/24 dev tun1
-"""
+CONFIG = TUN1_CONFIG_DUAL     # port0: the underlay (tun1's peer), port1: the LAN host
 PORTS = 2
 LCORES = "0@0,1@1,2@1"
 TX_QUEUES = 2
@@ -57,11 +48,6 @@ def transit6(k):
     return split6(p, [128, 256], id=0x5200 + k)
 
 
-def whole(flow, seq):
-    return (IP(src=REMOTE, dst=HOST, ttl=64, id=(flow << 8) | seq)
-            / UDP(sport=50000 + 37 * flow, dport=5001) / flow_payload(flow, seq))
-
-
 def inputs():
     """(port0 frame, expected port1 frame or None, key) in the order sent; key names a
     datagram's fragment (kind, k, index) or a whole packet."""
@@ -81,7 +67,7 @@ def inputs():
                 yield to_gw(0, UL_ROUTER_MAC, t6[k][i]), from_gw(1, HOST_MAC, routed(t6[k][i])), ("t6", k, i)
             flow, seq = w % WHOLE, w // WHOLE     # (WHOLE x ROUNDS in all)
             w += 1
-            p = whole(flow, seq)
+            p = tun1_inner(flow, seq)
             yield to_gw(0, PEER_MAC, ipip(p, PEER, GW, ttl=64)), from_gw(1, HOST_MAC, routed(p)), None
 
 
@@ -129,10 +115,7 @@ def check(actual, stats, queues):
     for (dg, q), idx in sorted(seen.items()):
         if idx != [0, 1, 2]:
             fails.append(f"port1 queue {q}: transit datagram {dg}: fragments {idx}, expected [0, 1, 2]")
-    used = sorted({min(qs) for qs in where.values()})
-    if used != [0, 1]:
-        fails.append(f"port1: transit datagrams left through queues {used} only (datagram -> "
-                     f"queues: {where})")
+    fails += all_queues_check(1, {dg: min(qs) for dg, qs in where.items()}, what="transit datagrams")
     # The whole packets' flows and the reassembled packets (each its own flow): one queue, in order.
     rest = {1: [[f for f in frames if f not in keys] for frames in queues[1]]}
     flows = {f: ROUNDS for f in range(WHOLE)}

@@ -14,16 +14,10 @@ and in IPv4 (protocol 4/41: t4), all from the same peer host. The flow hash is t
   - spread_out = spread_in = frames in port1's second queue, the books balance, the rings are
     empty, and each tunnel counts the packets it decapsulated.
 """
-import random
-
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW6_UL}/64 dev port0
-addr add {GW_LAN}/24 dev port1
-addr add {GW_LAN6}/64 dev port1
-{NEIGH_LAN}tunnel add t6 mode any remote {PEER6} local {GW6_UL}
+CONFIG = PORT_ADDRS_DUAL + NEIGH_LAN + f"""\
+tunnel add t6 mode any remote {PEER6} local {GW6_UL}
 tunnel add t4 mode any remote {PEER} local {GW}
 link set t6 up
 link set t4 up
@@ -53,13 +47,7 @@ def outer(p, seq):
 
 
 def order():
-    rng = random.Random(3)
-    out = []
-    for seq in range(PER_FLOW):
-        flows = list(range(FLOWS))
-        rng.shuffle(flows)
-        out += [(f, seq) for f in flows]
-    return out
+    return shuffled_order(FLOWS, PER_FLOW, seed=3)
 
 
 def send():
@@ -81,25 +69,14 @@ def live_check(gwctl):
     if st is None:
         return fails
     fails += spread_books_check(st, N)
-    tun = {x["name"]: x for x in st.get("tunnels", [])}
     for name, kinds in (("t6", (0, 1)), ("t4", (2,))):
         pk = [inner(f, s) for f, s in order() if s % 3 in kinds]
-        want = {"decap_packets": len(pk), "decap_bytes": sum(len(p) for p in pk)}
-        got = {k: tun.get(name, {}).get(k) for k in want}
-        if got != want:
-            fails.append(f"{name} counters: expected {want}, got {got}")
+        fails += tunnel_stats_check(st, name, {"decap_packets": len(pk),
+                                               "decap_bytes": sum(len(p) for p in pk)})
     return fails
 
 
 def check(actual, stats, queues):
     fails, where = flow_queue_check(1, queues, {f: PER_FLOW for f in range(FLOWS)})
-    used = sorted(set(where.values()))
-    if used != [0, 1]:
-        fails.append(f"port1: flows left through queues {used} only: nothing was spread "
-                     f"(flow -> queue: {where})")
-    second = len(queues[1][1])
-    ev = stats.get("events", {})
-    if ev.get("spread_out") != second or ev.get("spread_in") != second:
-        fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}, but the "
-                     f"second worker's queue on port1 has {second} frames")
-    return fails
+    fails += all_queues_check(1, where)
+    return fails + handed_over_check(stats, queues, 1, N)   # (all input came in on port0)

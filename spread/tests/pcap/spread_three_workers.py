@@ -11,19 +11,9 @@ handed over what the others sent (spread_out = frames in queues 1 and 2), the se
 each walked exactly what they sent (received = spread_in = frames in their queue), and the books
 balance with the rings empty.
 """
-import random
-
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW_LAN}/24 dev port1
-neigh add {PEER} lladdr {PEER_MAC} dev port0
-neigh add {HOST} lladdr {HOST_MAC} dev port1
-tunnel add tun1 mode ipip remote {PEER} local {GW}
-link set tun1 up
-route add 10.10.200.0/24 dev tun1
-"""
+CONFIG = TUN1_CONFIG      # port0: the underlay (tun1's peer), port1: the LAN host
 PORTS = 2
 LCORES = "0@0,1@1,2@1,3@0"
 TX_QUEUES = 3
@@ -37,13 +27,7 @@ def inner(flow, seq):
 
 
 def order():
-    rng = random.Random(5)
-    out = []
-    for seq in range(PER_FLOW):
-        flows = list(range(FLOWS))
-        rng.shuffle(flows)
-        out += [(f, seq) for f in flows]
-    return out
+    return shuffled_order(FLOWS, PER_FLOW, seed=5)
 
 
 def send():
@@ -70,16 +54,7 @@ def live_check(gwctl):
 
 def check(actual, stats, queues):
     fails, where = flow_queue_check(1, queues, {f: PER_FLOW for f in range(FLOWS)})
-    used = sorted(set(where.values()))
-    if used != [0, 1, 2]:
-        fails.append(f"port1: flows left through queues {used} only (flow -> queue: {where})")
-    n = [len(q) for q in queues[1]]
-    st = SEEN.get("stats")
-    if st:
-        ws = sorted(st["books"]["workers"], key=lambda w: w["lcore"])
-        got = [(w["received"], w["spread_out"], w["spread_in"]) for w in ws]
-        want = [(n[0], n[1] + n[2], 0), (n[1], 0, n[1]), (n[2], 0, n[2])]
-        if got != want:
-            fails.append(f"books.workers (received, spread_out, spread_in): {got}, expected {want} "
-                         f"(frames per queue on port1: {n})")
-    return fails
+    fails += all_queues_check(1, where, queues=3)
+    n = [len(q) for q in queues[1]]     # frames per queue on port1
+    want = [(n[0], n[1] + n[2], 0), (n[1], 0, n[1]), (n[2], 0, n[2])]
+    return fails + workers_books_check(SEEN.get("stats"), want)

@@ -18,47 +18,23 @@ request for the gateway's underlay address (never spread: not IP). Expected:
 """
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW6_UL}/64 dev port0
-addr add {GW_LAN}/24 dev port1
-addr add {GW_LAN6}/64 dev port1
-neigh add {PEER} lladdr {PEER_MAC} dev port0
-{NEIGH_LAN}tunnel add tun1 mode ipip remote {PEER} local {GW}
-link set tun1 up
-route add 10.10.200.0/24 dev tun1
-"""
+CONFIG = TUN1_CONFIG_DUAL     # port0: the underlay (tun1's peer), port1: the LAN host
 PORTS = 2
 LCORES = "0@0,1@1,2@1"
 TX_QUEUES = 2
 EXTRA_ARGS = ["--spread=tunnel"]
 
-TUN_FLOWS, PLAIN_FLOWS, ROUNDS = 16, 8, 6
-PLAIN_BASE = 100   # flow tags of the plain packets: 100..107
-
-
-def tunnelled(flow, seq):
-    return (IP(src=REMOTE, dst=HOST, ttl=64, id=(flow << 8) | seq)
-            / UDP(sport=50000 + 37 * flow, dport=5001) / flow_payload(flow, seq))
-
-
-def plain(flow, seq):
-    f = PLAIN_BASE + flow
-    if flow % 2:
-        return (IPv6(src="2001:db8:300::5", dst=HOST6, hlim=64)
-                / UDP(sport=20000 + 13 * flow, dport=53) / flow_payload(f, seq))
-    return (IP(src="192.0.2.5", dst=HOST, ttl=64, id=(f << 8) | seq)
-            / UDP(sport=20000 + 13 * flow, dport=53) / flow_payload(f, seq))
+TUN_FLOWS, PLAIN_FLOWS, ROUNDS = 16, 8, 6   # tun1_inner() and plain_flow() flows
 
 
 def inputs():
     """(input frame, expected frame on port1, plain?) in the order sent."""
     for seq in range(ROUNDS):
         for flow in range(TUN_FLOWS):
-            p = tunnelled(flow, seq)
+            p = tun1_inner(flow, seq)
             yield to_gw(0, PEER_MAC, ipip(p, PEER, GW, ttl=64)), from_gw(1, HOST_MAC, routed(p)), False
             if flow % 2 == 1:
-                q = plain(flow // 2, seq)
+                q = plain_flow(flow // 2, seq)
                 yield to_gw(0, UL_ROUTER_MAC, q), from_gw(1, HOST_MAC, routed(q)), True
         if seq == 2:
             yield arp_request(UL_ROUTER_MAC, UL_ROUTER, GW), None, False
@@ -90,28 +66,13 @@ def live_check(gwctl):
 
 def check(actual, stats, queues):
     flows = {f: ROUNDS for f in range(TUN_FLOWS)}
-    flows.update({PLAIN_BASE + f: ROUNDS for f in range(PLAIN_FLOWS)})
+    flows.update({PLAIN_TAG + f: ROUNDS for f in range(PLAIN_FLOWS)})
     fails, where = flow_queue_check(1, queues, flows)
-    tun_queues = sorted({q for f, q in where.items() if f < PLAIN_BASE})
-    if tun_queues != [0, 1]:
-        fails.append(f"port1: tunnel flows left through queues {tun_queues} only: nothing was "
-                     f"spread (flow -> queue: {where})")
+    fails += all_queues_check(1, {f: q for f, q in where.items() if f < PLAIN_TAG}, what="tunnel flows")
     # The plain packets: the first worker's queue, in the order received.
     want = [bytes(o) for _, o, is_plain in inputs() if is_plain]
-    got = [f for f in queues[1][0] if (flow_tag(f) or (0, 0))[0] >= PLAIN_BASE]
+    got = [f for f in queues[1][0] if (flow_tag(f) or (0, 0))[0] >= PLAIN_TAG]
     if got != want:
         fails.append(f"port1: the plain packets in the first worker's queue are not those sent, "
                      f"in order ({len(got)} of {len(want)}; flow -> queue: {where})")
-    second = len(queues[1][1])
-    ev = stats.get("events", {})
-    if ev.get("spread_out") != second or ev.get("spread_in") != second:
-        fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}, but the "
-                     f"second worker's queue on port1 has {second} frames")
-    st = SEEN.get("stats")
-    if st:
-        ws = sorted(st["books"]["workers"], key=lambda w: w["lcore"])
-        got = [(w["received"], w["spread_out"], w["spread_in"]) for w in ws]
-        exp = [(N - second, second, 0), (second, 0, second)]
-        if got != exp:
-            fails.append(f"books.workers (received, spread_out, spread_in): {got}, expected {exp}")
-    return fails
+    return fails + handed_over_check(stats, queues, 1, N, SEEN.get("stats"))

@@ -16,11 +16,7 @@ packet both ways.
 """
 from lib import *
 
-CONFIG = f"""\
-addr add {GW}/24 dev port0
-addr add {GW6_UL}/64 dev port0
-addr add {GW_LAN}/24 dev port1
-addr add {GW_LAN6}/64 dev port1
+CONFIG = PORT_ADDRS_DUAL + f"""\
 neigh add {PEER} lladdr {PEER_MAC} dev port0
 neigh add {UL_ROUTER} lladdr {UL_ROUTER_MAC} dev port0
 neigh add {UL_ROUTER6} lladdr {UL_ROUTER_MAC} dev port0
@@ -114,23 +110,15 @@ def live_check(gwctl):
     # (the decapsulated frame less Ethernet).
     enc = [len(o) - 14 - 20 for _, o, tun in traffic(1) if tun]
     dec = [len(o) - 14 for _, o, tun in traffic(0) if tun]
-    want = {"encap_packets": len(enc), "encap_bytes": sum(enc),
-            "decap_packets": len(dec), "decap_bytes": sum(dec)}
-    t = {x["name"]: x for x in st.get("tunnels", [])}.get("tun1", {})
-    got = {k: t.get(k) for k in want}
-    if got != want:
-        fails.append(f"tun1 counters: expected {want}, got {got}")
-    return fails
+    return fails + tunnel_stats_check(st, "tun1", {"encap_packets": len(enc), "encap_bytes": sum(enc),
+                                                   "decap_packets": len(dec), "decap_bytes": sum(dec)})
 
 
 def check(actual, stats, queues):
     fails = []
     for out_port, in_port in ((1, 0), (0, 1)):
         more, where = flow_queue_check(out_port, queues, counts(in_port))
-        fails += more
-        used = sorted(set(where.values()))
-        if used != [0, 1]:
-            fails.append(f"port{out_port}: flows left through queues {used} only")
+        fails += more + all_queues_check(out_port, where)
     ev = stats.get("events", {})
     if not ev.get("spread_out") or ev.get("spread_out") != ev.get("spread_in"):
         fails.append(f"spread_out {ev.get('spread_out')} / spread_in {ev.get('spread_in')}")
