@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     using gw::spread::SpreadMode;
     std::unique_ptr<uint8_t[]> exact(new uint8_t[size == 0 ? 1 : size]);
-    std::memcpy(exact.get(), data, size);
+    if (size != 0) std::memcpy(exact.get(), data, size);
     const auto len = static_cast<uint32_t>(size);
     const uint64_t tunnel = gw::spread::FlowHashFrame(exact.get(), len, SpreadMode::kTunnel);
     const uint64_t all = gw::spread::FlowHashFrame(exact.get(), len, SpreadMode::kAll);
