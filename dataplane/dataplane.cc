@@ -9,6 +9,11 @@
 namespace gw::dp {
 namespace {
 
+// Each worker's inbound ring (spreading), in entries.
+uint32_t SpreadRingSize(const DataplaneOptions& opts) {
+  return rte_align32pow2(std::max<uint32_t>(opts.spread_ring, 64));
+}
+
 absl::Status PortError(uint16_t port, const char* what, int rc) {
   return absl::InternalError(
       absl::StrCat("port", port, ": ", what, " failed: ", rte_strerror(rc < 0 ? -rc : rc)));
@@ -105,7 +110,7 @@ absl::Status Dataplane::SetupSpread(const DataplaneOptions& opts, uint16_t n_wor
     any |= p.spread != spread::SpreadMode::kOff;
   }
   if (!any) return absl::OkStatus();
-  const uint32_t size = rte_align32pow2(std::max<uint32_t>(opts.spread_ring, 64));
+  const uint32_t size = SpreadRingSize(opts);
   for (uint16_t i = 0; i < n_workers; ++i) {
     const std::string name = absl::StrCat("gw_spread", i);
     // Any worker may hand packets to any other (multi-producer); only its owner takes them.
@@ -157,7 +162,7 @@ absl::Status Dataplane::SetupPorts(const DataplaneOptions& opts, uint16_t n_work
         opts.punt_ring + opts.held_max + uint64_t{n_workers} * (1024 + 2 * 4096) +
         // the workers' inbound rings (spreading), full
         (n_workers > 1 && opts.spread != SpreadPolicy::kOff
-             ? uint64_t{n_workers} * rte_align32pow2(std::max<uint32_t>(opts.spread_ring, 64))
+             ? uint64_t{n_workers} * SpreadRingSize(opts)
              : 0);
   }
   pool_ = rte_pktmbuf_pool_create("gw_mbufs", static_cast<unsigned>(n), opts.mbuf_cache, 0,

@@ -69,7 +69,6 @@ Worker::Worker(const Tables& tables, unsigned lcore, uint16_t index, std::vector
   io_.frag6_id = uint32_t{index} << 24;  // (workers number their fragments apart)
   if (shared.n_workers > 1 && shared.spread_rings != nullptr) {
     spread_ = spread::SpreadPlan{shared.spread_rings, shared.n_workers, index};
-    spread_ring_ = shared.spread_rings[index];
     rx_stopped_ = shared.rx_stopped;
   }
 }
@@ -164,7 +163,8 @@ uint16_t Worker::WalkBurst(Ctx& ctx, rte_mbuf** pkts, uint16_t n, uint16_t port,
 uint16_t Worker::DrainSpread(Ctx& ctx, rte_mbuf** pkts, uint16_t burst, BurstHints* hints) {
   BooksOpen(counters_);
   const uint16_t n = static_cast<uint16_t>(
-      rte_ring_sc_dequeue_burst(spread_ring_, reinterpret_cast<void**>(pkts), burst, nullptr));
+      rte_ring_sc_dequeue_burst(spread_.rings[index_], reinterpret_cast<void**>(pkts), burst,
+                                nullptr));
   counters_.Count(Event::spread_in, n);
   for (uint16_t i = 0; i < n;) {
     const uint16_t port = pkts[i]->port;
@@ -210,7 +210,7 @@ int Worker::Run() {
       if (n != 0) walked += WalkBurst(ctx, pkts, n, q.port, &hints);
       BooksClose(counters_);
     }
-    if (spread_ring_ != nullptr) {
+    if (spread_.n > 1) {
       const uint16_t n = DrainSpread(ctx, pkts, burst, &hints);
       got += n;
       walked += n;
@@ -234,7 +234,7 @@ int Worker::Run() {
   }
   // Spreading: once every worker stopped receiving, nothing more comes into this worker's ring;
   // what is in it is walked (and sent) rather than freed unseen.
-  if (spread_ring_ != nullptr) {
+  if (spread_.n > 1) {
     rx_stopped_->fetch_add(1, std::memory_order_acq_rel);
     for (;;) {
       const bool last = rx_stopped_->load(std::memory_order_acquire) == spread_.n;

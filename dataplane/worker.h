@@ -77,7 +77,7 @@ class Worker {
   // egress port). The worker sends them from its own TX queue.
   rte_ring* inbox() const { return inbox_; }
   // Packets other workers received for this one's flows (spread.h); nullptr with one worker.
-  rte_ring* spread_ring() const { return spread_ring_; }
+  rte_ring* spread_ring() const { return spread_.n > 1 ? spread_.rings[index_] : nullptr; }
 
   // The lcore entry point (rte_eal_remote_launch).
   static int Main(void* self) { return static_cast<Worker*>(self)->Run(); }
@@ -105,8 +105,7 @@ class Worker {
   std::unique_ptr<NeighCacheEntry[]> neigh_cache_;
   FeatureCaches feature_caches_;
   rte_ring* inbox_ = nullptr;
-  spread::SpreadPlan spread_;
-  rte_ring* spread_ring_ = nullptr;
+  spread::SpreadPlan spread_;  // n = 1: no spreading, no ring
   std::atomic<uint32_t>* rx_stopped_ = nullptr;
   WorkerIo io_;
   rte_ip_frag_death_row* death_row_ = nullptr;
